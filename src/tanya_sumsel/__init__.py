@@ -1,0 +1,20 @@
+"""Tanya Sumsel: cited answers about South Sumatra government news."""
+
+__version__ = "0.1.0"
+
+from .answer import Answer, Citation, answer
+from .index import BuildReport, build_index
+from .retrieve import Passage, TanyaRetriever, load_retriever
+from .settings import Settings
+
+__all__ = [
+    "Answer",
+    "BuildReport",
+    "Citation",
+    "Passage",
+    "Settings",
+    "TanyaRetriever",
+    "answer",
+    "build_index",
+    "load_retriever",
+]

@@ -1,0 +1,232 @@
+"""Answer: the `answer()` entry point and the offline extractive answerer with numbered citations."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from .chunk import split_sentences
+from .errors import InputError
+from .ingest import MONTHS
+from .retrieve import Passage, Retriever, load_retriever, pin_query_threads
+from .settings import Settings
+from .textnorm import terms
+
+# Calibrated on ../shared/eval/facqa-dev (see benchmarks/calibrate_abstain.py and the README):
+# below this sentence confidence the articles are judged not to contain the answer.
+ABSTAIN_THRESHOLD = 0.30
+MAX_SENTENCES = 2
+ABSTAIN_TEXT = {
+    "id": "Maaf, artikel yang tersedia tidak memuat jawaban atas pertanyaan ini.",
+    "en": "Sorry, the available articles do not contain an answer to this question.",
+}
+_MONTH_NAMES = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+_EN_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_EN_WORDS = frozenset("what who whom when where which why how is are was were did does do the of in".split())
+_ID_WORDS = frozenset("apa siapa kapan mana berapa mengapa kenapa bagaimana yang di ke dari dan itu ini".split())
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source: the article it comes from and the exact quoted passage with its span."""
+
+    number: int
+    article_id: str
+    title: str
+    source: str | None
+    date: str | None
+    url: str | None
+    quote: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer whose every [n] marker points at `citations[n-1]`."""
+
+    question: str
+    text: str
+    citations: tuple[Citation, ...]
+    passages: tuple[Passage, ...] = ()
+    abstained: bool = False
+    language: str = "id"
+    short_answer: str | None = None
+    mode: str = "extractive"
+    notices: tuple[str, ...] = field(default=())
+
+
+def detect_language(question: str) -> str:
+    """'en' when the question reads as English, else 'id'."""
+    words = re.findall(r"[a-z]+", question.lower())
+    en = sum(w in _EN_WORDS for w in words)
+    return "en" if en > sum(w in _ID_WORDS for w in words) else "id"
+
+
+def validate_question(question: object, settings: Settings) -> str:
+    """The stripped question, or an `InputError` with a polite Indonesian message."""
+    if not isinstance(question, str) or not question.strip():
+        raise InputError(
+            "Pertanyaan kosong. Tulis pertanyaan tentang berita Sumatera Selatan, misalnya: "
+            "'Kapan rakor Pemprov Sumsel digelar?'"
+        )
+    question = question.strip()
+    if len(question) > settings.max_question_chars:
+        raise InputError(
+            f"Pertanyaan terlalu panjang ({len(question)} karakter; maksimal "
+            f"{settings.max_question_chars}). Persingkat pertanyaan Anda."
+        )
+    return question
+
+
+def format_date(iso: str | None, lang: str = "id") -> str:
+    """'2026-01-21' → '21 Januari 2026' ('21 January 2026' in English)."""
+    if not iso:
+        return ""
+    y, m, d = (int(x) for x in iso.split("-"))
+    return f"{d} {(_EN_MONTHS if lang == 'en' else _MONTH_NAMES)[m - 1]} {y}"
+
+
+def question_type(question: str) -> str:
+    """Coarse question type: who, when, amount, where, why, how, what."""
+    q = question.lower()
+    table = [
+        ("who", r"\bsiapa|\bwho\b|\bwhom\b"),
+        ("when", r"\bkapan|\bwhen\b|\btanggal berapa|\bhari apa|\btahun berapa|\bpukul berapa|\bwhat (date|year|day)"),
+        ("amount", r"\bberapa|\bhow (many|much|long|old)"),
+        ("where", r"\bdi ?mana|\bke ?mana|\bdari ?mana|\bwhere\b"),
+        ("why", r"\bmengapa|\bkenapa|\bwhy\b"),
+        ("how", r"\bbagaimana|\bhow\b"),
+    ]
+    return next((name for name, pattern in table if re.search(pattern, q)), "what")
+
+
+_DATE_CUE = re.compile(
+    r"\b(\d{1,2}/\d{1,2}/\d{2,4}|(senin|selasa|rabu|kamis|jumat|sabtu|minggu)\b|(19|20)\d{2}\b|"
+    r"(" + "|".join(MONTHS) + r")\b|pukul|tahun)",
+    re.I,
+)
+_NUMBER_CUE = re.compile(
+    r"\d|\b(satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|puluh|ratus|ribu|juta|miliar|triliun)\b", re.I
+)
+_NAME_CUE = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z.]+)+")
+_PLACE_CUE = re.compile(r"\b(di|ke|dari)\s+[A-Z]")
+_TYPE_CUES = {"when": _DATE_CUE, "amount": _NUMBER_CUE, "who": _NAME_CUE, "where": _PLACE_CUE}
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    score: float
+    passage: Passage
+    start: int  # in the article text
+    end: int
+    text: str
+    covered: frozenset[str]
+
+
+def rank_sentences(question: str, passages: list[Passage], top_passages: int = 5) -> list[_Candidate]:
+    """Score every sentence of the best passages by IDF-weighted question-term coverage (IDF over the
+    candidate sentences, so a term every sentence shares counts little), retrieval rank and type cues."""
+    q_terms = set(terms(question, translate=True))
+    cue = _TYPE_CUES.get(question_type(question))
+    best_dense = max((p.score for p in passages), default=0.0)
+    seen: set[tuple[str, int]] = set()
+    sentences = []
+    for p in passages[:top_passages]:
+        for s in split_sentences(p.text):
+            key = (p.article_id, p.start + s.start)
+            if key not in seen:  # overlapping chunks repeat sentences
+                seen.add(key)
+                sentences.append((p, s, set(terms(s.text)) & q_terms))
+    n = len(sentences) or 1
+    df = {t: sum(t in covered for _, _, covered in sentences) for t in q_terms}
+    weight = {t: math.log(1 + n / (1 + df[t])) * (1.5 if t[0].isdigit() else 1.0) for t in q_terms}
+    total = sum(weight.values()) or 1.0
+    out = []
+    for p, s, covered in sentences:
+        dense = max(0.0, 1.0 - (best_dense - p.score) * 10)  # relative to the best passage
+        coverage = sum(weight[t] for t in covered) / total
+        bonus = 0.1 if cue is not None and cue.search(s.text) and covered else 0.0
+        score = 0.7 * coverage + 0.2 * dense + bonus
+        out.append(_Candidate(score, p, p.start + s.start, p.start + s.end, s.text, frozenset(covered)))
+    return sorted(out, key=lambda c: -c.score)
+
+
+def select_sentences(ranked: list[_Candidate], max_sentences: int = MAX_SENTENCES) -> list[_Candidate]:
+    """The best sentence, plus others that are nearly as good and cover question terms it misses."""
+    if not ranked:
+        return []
+    chosen = [ranked[0]]
+    covered = set(ranked[0].covered)
+    for c in ranked[1:]:
+        if len(chosen) >= max_sentences or c.score < 0.8 * ranked[0].score:
+            break
+        if c.covered - covered and all(c.text != x.text for x in chosen):
+            chosen.append(c)
+            covered |= c.covered
+    return chosen
+
+
+def compose(question: str, passages: list[Passage], lang: str) -> tuple[str, tuple[Citation, ...], bool, float]:
+    """Extractive answer text, its citations, whether it abstained, and its confidence."""
+    ranked = rank_sentences(question, passages)
+    confidence = ranked[0].score if ranked else 0.0
+    if confidence < ABSTAIN_THRESHOLD:
+        return ABSTAIN_TEXT[lang], (), True, confidence
+    chosen = select_sentences(ranked)
+    citations: list[Citation] = []
+    parts = []
+    for n, c in enumerate(chosen, start=1):
+        p = c.passage
+        citations.append(Citation(n, p.article_id, p.title, p.source, p.date, p.url, c.text, c.start, c.end, c.score))
+        who = p.source or p.title
+        when = format_date(p.date, lang)
+        lead = ("According to" if lang == "en" else "Menurut") + f" {who}" + (f" ({when})" if when else "")
+        parts.append(f"{lead}: “{c.text}” [{n}]")
+    return "\n\n".join(parts), tuple(citations), False, confidence
+
+
+def answer(
+    question: str,
+    *,
+    k: int | None = None,
+    settings: Settings | None = None,
+    retriever: Retriever | None = None,
+) -> Answer:
+    """Answer `question` from the indexed articles, with [n] markers pointing at numbered citations."""
+    settings = settings or Settings.from_env()
+    question = validate_question(question, settings)
+    pin_query_threads()
+    retriever = retriever or load_retriever(settings)
+    passages = retriever.search(question, max(k or settings.k, 1))
+    lang = detect_language(question)
+    text, citations, abstained, _ = compose(question, passages, lang)
+    return Answer(question, text, citations, tuple(passages), abstained, lang)

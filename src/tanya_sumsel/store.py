@@ -1,0 +1,242 @@
+"""Index storage: FAISS vectors + SQLite articles/chunks + manifest.json, in atomically swapped generations.
+
+Layout: `index/CURRENT` names the live generation folder `index/gen-…/` holding `manifest.json`,
+`vectors.faiss` and `store.sqlite`. A build writes a new generation and then replaces `CURRENT` with
+`os.replace`, so a crash at any point leaves the previous generation loadable. No pickle anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from .errors import IndexMismatchError, IndexMissingError
+from .ingest import Article
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, text TEXT NOT NULL, source TEXT, place TEXT,
+    date TEXT, url TEXT, path TEXT, content_hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    id INTEGER PRIMARY KEY, article_id TEXT NOT NULL REFERENCES articles(id),
+    ord INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
+"""
+_ARTICLE_COLS = ("id", "title", "text", "source", "place", "date", "url", "path")
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk row as stored: id, article id, order, span and text."""
+
+    id: int
+    article_id: str
+    ord: int
+    start: int
+    end: int
+    text: str
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The live generation folder, or None when no complete index exists."""
+    pointer = index_dir / "CURRENT"
+    if not pointer.is_file():
+        return None
+    gen = index_dir / pointer.read_text(encoding="utf-8").strip()
+    return gen if (gen / "manifest.json").is_file() else None
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any] | None:
+    """The live manifest, or None when there is no index."""
+    gen = current_generation(index_dir)
+    return json.loads((gen / "manifest.json").read_text(encoding="utf-8")) if gen else None
+
+
+class Generation:
+    """A new index generation being written; `commit()` makes it live atomically."""
+
+    def __init__(self, index_dir: Path, dim: int, base: Path | None) -> None:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        self.index_dir = index_dir
+        self.path = index_dir / f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        self.path.mkdir()
+        db = self.path / "store.sqlite"
+        if base is not None:
+            src = sqlite3.connect(f"file:{base / 'store.sqlite'}?mode=ro", uri=True)
+            self.db = sqlite3.connect(db)
+            src.backup(self.db)
+            src.close()
+            self.vectors = faiss.read_index(str(base / "vectors.faiss"))
+        else:
+            self.db = sqlite3.connect(db)
+            self.vectors = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+        self.db.executescript(SCHEMA)
+
+    def remove_articles(self, ids: list[str]) -> int:
+        """Drop articles and their chunks (rows and vectors); returns the number of chunks removed."""
+        chunk_ids: list[int] = []
+        for aid in ids:
+            chunk_ids += [r[0] for r in self.db.execute("SELECT id FROM chunks WHERE article_id=?", (aid,))]
+            self.db.execute("DELETE FROM chunks WHERE article_id=?", (aid,))
+            self.db.execute("DELETE FROM articles WHERE id=?", (aid,))
+        if chunk_ids:
+            self.vectors.remove_ids(np.asarray(chunk_ids, dtype=np.int64))
+        return len(chunk_ids)
+
+    def add_article(self, article: Article, content_hash: str) -> None:
+        """Insert one article row."""
+        values = [getattr(article, c) for c in _ARTICLE_COLS]
+        self.db.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?)", (*values, content_hash))
+
+    def add_chunks(self, rows: list[tuple[str, int, int, int, str]], vectors: np.ndarray) -> list[int]:
+        """Insert chunk rows (article_id, ord, start, end, text) with their vectors; returns chunk ids."""
+        ids = []
+        for row in rows:
+            cur = self.db.execute('INSERT INTO chunks (article_id, ord, start, "end", text) VALUES (?,?,?,?,?)', row)
+            ids.append(int(cur.lastrowid or 0))
+        if ids:
+            self.vectors.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64))
+        return ids
+
+    def commit(self, manifest: dict[str, Any]) -> Path:
+        """Write vectors and manifest, fsync, then switch `CURRENT` to this generation."""
+        self.db.commit()
+        self.db.close()
+        faiss.write_index(self.vectors, str(self.path / "vectors.faiss"))
+        (self.path / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), "utf-8")
+        for name in ("store.sqlite", "vectors.faiss", "manifest.json"):
+            with open(self.path / name, "rb") as fh:
+                os.fsync(fh.fileno())
+        _fsync_dir(self.path)
+        tmp = self.index_dir / f".CURRENT.{uuid.uuid4().hex[:6]}"
+        tmp.write_text(self.path.name, encoding="utf-8")
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.index_dir / "CURRENT")
+        _fsync_dir(self.index_dir)
+        prune_generations(self.index_dir, keep=2)
+        return self.path
+
+    def abort(self) -> None:
+        """Throw the unfinished generation away; the live one is untouched."""
+        try:
+            self.db.close()
+        finally:
+            shutil.rmtree(self.path, ignore_errors=True)
+
+
+def update_manifest(index_dir: Path, changes: dict[str, Any]) -> None:
+    """Atomically rewrite fields of the live manifest (used when only file timestamps changed)."""
+    gen = current_generation(index_dir)
+    if gen is None:
+        return
+    manifest = json.loads((gen / "manifest.json").read_text(encoding="utf-8")) | changes
+    tmp = gen / f".manifest.{uuid.uuid4().hex[:6]}"
+    tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), "utf-8")
+    os.replace(tmp, gen / "manifest.json")
+
+
+def prune_generations(index_dir: Path, keep: int = 2) -> None:
+    """Delete old and abandoned generations, keeping the live one and the newest `keep - 1` others."""
+    live = current_generation(index_dir)
+    gens = sorted((p for p in index_dir.glob("gen-*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    complete = [g for g in gens if (g / "manifest.json").is_file() and g != live]
+    keep_old = set(complete[-(keep - 1) :]) if keep > 1 else set()
+    for g in gens:
+        if g != live and g not in keep_old:
+            shutil.rmtree(g, ignore_errors=True)
+    for tmp in index_dir.glob(".CURRENT.*"):
+        tmp.unlink(missing_ok=True)
+
+
+class IndexStore:
+    """A loaded, read-only index generation: vector search plus article/chunk lookups (thread-safe)."""
+
+    def __init__(self, index_dir: Path) -> None:
+        gen = current_generation(index_dir)
+        if gen is None:
+            raise IndexMissingError(
+                f"Belum ada indeks di {index_dir}. Taruh artikel di folder korpus, lalu jalankan: "
+                f"tanya-sumsel index --corpus FOLDER_KORPUS --index {index_dir}"
+            )
+        self.path = gen
+        self.manifest: dict[str, Any] = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
+        if self.manifest.get("format_version") != FORMAT_VERSION:
+            raise IndexMismatchError(
+                f"Indeks di {index_dir} memakai format versi {self.manifest.get('format_version')}, "
+                f"versi ini butuh {FORMAT_VERSION}. Jalankan: tanya-sumsel index --rebuild"
+            )
+        self.vectors = faiss.read_index(str(gen / "vectors.faiss"))
+        self._db = sqlite3.connect(f"file:{gen / 'store.sqlite'}?mode=ro", uri=True, check_same_thread=False)
+        self._lock = threading.Lock()
+
+    @property
+    def dim(self) -> int:
+        """Vector dimension."""
+        return int(self.vectors.d)
+
+    def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Top-k (chunk id, cosine) pairs for a normalized query vector."""
+        if self.vectors.ntotal == 0:
+            return []
+        scores, ids = self.vectors.search(np.asarray(vector, dtype=np.float32).reshape(1, -1), k)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    def query(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        """Run a read-only SQL query on the store."""
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    def chunks(self, ids: list[int]) -> dict[int, StoredChunk]:
+        """Chunks by id."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.query(
+            f'SELECT id, article_id, ord, start, "end", text FROM chunks WHERE id IN ({marks})', tuple(ids)
+        )
+        return {r[0]: StoredChunk(*r) for r in rows}
+
+    def articles(self, ids: list[str] | None = None) -> dict[str, Article]:
+        """Articles by id (all of them when `ids` is None)."""
+        cols = ", ".join(_ARTICLE_COLS)
+        if ids is None:
+            rows = self.query(f"SELECT {cols} FROM articles ORDER BY date DESC, title")
+        else:
+            marks = ",".join("?" * len(ids))
+            rows = self.query(f"SELECT {cols} FROM articles WHERE id IN ({marks})", tuple(ids))
+        return {r[0]: Article(*r) for r in rows}
+
+    def article_hashes(self) -> dict[str, str]:
+        """Article id → content hash, for incremental updates."""
+        return dict(self.query("SELECT id, content_hash FROM articles"))
+
+    def close(self) -> None:
+        """Release the SQLite handle."""
+        with self._lock:
+            self._db.close()

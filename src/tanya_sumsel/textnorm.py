@@ -1,0 +1,180 @@
+"""Indonesian text normalization for keyword matching: tokens, stopwords, stemming, acronym expansion."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+
+STOPWORDS = frozenset(
+    """
+    yang dan di ke dari pada untuk dengan dalam ini itu adalah ialah yaitu oleh akan telah sudah sedang
+    juga atau serta tidak bukan belum ada bagi tersebut karena agar supaya sebagai secara para saat ketika
+    bahwa jika kalau maka pun lah kah nya apa apakah siapa siapakah kapan kapankah berapa berapakah mana
+    manakah dimana mengapa kenapa bagaimana bagaimanakah manakah nama sebuah seorang se kata menurut ia dia
+    mereka kami kita saya anda nya hal dapat bisa harus masih lebih sangat hanya antara setelah sebelum
+    namun tetapi sedangkan hingga sampai sejak the a an of in on at to for is are was were be been by with
+    what who whom whose when where which why how did do does from that this as it its and or into about
+    yg utk dgn
+    """.split()
+)
+
+# Government acronyms and place names of South Sumatra → their expansions (both directions are indexed).
+EXPANSIONS: dict[str, str] = {
+    "sumsel": "sumatera selatan",
+    "pemprov": "pemerintah provinsi",
+    "pemkot": "pemerintah kota",
+    "pemkab": "pemerintah kabupaten",
+    "opd": "organisasi perangkat daerah",
+    "rpjmd": "rencana pembangunan jangka menengah daerah",
+    "apbd": "anggaran pendapatan belanja daerah",
+    "asn": "aparatur sipil negara",
+    "rakor": "rapat koordinasi",
+    "sekda": "sekretaris daerah",
+    "wagub": "wakil gubernur",
+    "gubsu": "gubernur",
+    "dprd": "dewan perwakilan rakyat daerah",
+    "bappeda": "badan perencanaan pembangunan daerah",
+    "pj": "penjabat",
+    "plt": "pelaksana tugas",
+    "karhutla": "kebakaran hutan lahan",
+    "bpbd": "badan penanggulangan bencana daerah",
+    "oki": "ogan komering ilir",
+    "oku": "ogan komering ulu",
+    "pali": "penukal abab lematang ilir",
+    "muba": "musi banyuasin",
+    "banyuasin": "banyuasin",
+    "plg": "palembang",
+    "kadis": "kepala dinas",
+    "kabid": "kepala bidang",
+    "pilkada": "pemilihan kepala daerah",
+    "pemda": "pemerintah daerah",
+}
+
+
+# English question words → Indonesian, so English questions still match Indonesian text by keyword.
+GLOSSARY: dict[str, str] = {
+    "governor": "gubernur",
+    "vice": "wakil",
+    "deputy": "wakil",
+    "regent": "bupati",
+    "mayor": "walikota",
+    "secretary": "sekretaris",
+    "regional": "daerah",
+    "province": "provinsi",
+    "provincial": "provinsi",
+    "government": "pemerintah",
+    "meeting": "rapat",
+    "coordination": "koordinasi",
+    "budget": "anggaran",
+    "year": "tahun",
+    "development": "pembangunan",
+    "south": "selatan",
+    "sumatra": "sumatera",
+    "report": "laporan",
+    "signed": "tandatangan",
+    "signing": "tandatangan",
+    "commitment": "komitmen",
+    "integrity": "integritas",
+    "pact": "pakta",
+    "corruption": "korupsi",
+    "innovation": "inovasi",
+    "public": "publik",
+    "service": "layanan",
+    "services": "layanan",
+    "infrastructure": "infrastruktur",
+    "project": "proyek",
+    "projects": "proyek",
+    "held": "gelar",
+    "head": "kepala",
+    "heads": "kepala",
+    "officials": "pejabat",
+    "official": "pejabat",
+    "target": "target",
+    "targets": "target",
+    "police": "polisi",
+    "fire": "kebakaran",
+    "forest": "hutan",
+    "flood": "banjir",
+    "election": "pemilihan",
+    "city": "kota",
+    "district": "kabupaten",
+    "village": "desa",
+    "school": "sekolah",
+    "hospital": "rumah sakit",
+    "road": "jalan",
+    "president": "presiden",
+    "minister": "menteri",
+    "people": "masyarakat",
+    "economy": "ekonomi",
+    "economic": "ekonomi",
+    "plan": "rencana",
+    "work": "kerja",
+    "program": "program",
+    "programs": "program",
+}
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return StemmerFactory().create_stemmer()
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Sastrawi stem of one lower-case word (numbers and short words unchanged)."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    return _stemmer().stem(word) or word
+
+
+def normalize_number(tok: str) -> str:
+    """'1.500' → '1500', '5,6' → '5.6' (Indonesian thousands and decimal separators)."""
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", tok):
+        return tok.replace(".", "")
+    return tok.replace(",", ".")
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased word and number tokens, numbers normalized."""
+    out = []
+    for m in _TOKEN.finditer(text.lower()):
+        tok = m.group(0)
+        out.append(normalize_number(tok) if tok[0].isdigit() else tok)
+    return out
+
+
+@lru_cache(maxsize=2)
+def _phrases(use_stem: bool) -> dict[tuple[str, ...], str]:
+    """Expanded phrase (as terms) → acronym, longest first."""
+    table = {tuple(stem(w) if use_stem else w for w in long.split()): short for short, long in EXPANSIONS.items()}
+    return dict(sorted(table.items(), key=lambda kv: -len(kv[0])))
+
+
+def terms(text: str, *, use_stem: bool = True, expand: bool = True, translate: bool = False) -> list[str]:
+    """Content terms for keyword matching: stopwords dropped, stemmed, and every spelled-out
+    acronym phrase ("Sekretaris Daerah") also emitted as its acronym ("sekda"), so both spellings meet."""
+    out: list[str] = []
+    if translate:
+        text = re.sub(r"(?i)\bsouth sumatr?a\b", "Sumatera Selatan", text)
+    for tok in tokens(text):
+        if translate and tok in GLOSSARY:
+            tok = GLOSSARY[tok]
+        parts = tok.split("-") if "-" in tok and not tok[0].isdigit() else tok.split()
+        for part in parts:
+            if part in STOPWORDS or (len(part) < 2 and not part.isdigit()):
+                continue
+            out.append(stem(part) if use_stem else part)
+    if expand:
+        phrases = _phrases(use_stem)
+        found = []
+        for i in range(len(out)):
+            for phrase, short in phrases.items():
+                if tuple(out[i : i + len(phrase)]) == phrase and len(phrase) > 1:
+                    found.append(short)
+                    break
+        out.extend(found)
+    return out

@@ -1,0 +1,262 @@
+"""Gradio chat UI: `build_app()` returns the Blocks (no launch); `launch()` starts the server."""
+
+from __future__ import annotations
+
+import html
+import logging
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from .answer import Answer, answer, format_date
+from .errors import TanyaError
+from .index import build_index
+from .ingest import SUPPORTED, Problem, parse_file
+from .retrieve import load_retriever
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = [
+    "Siapa Sekretaris Daerah Sumsel?",
+    "Kapan rapat koordinasi Pemprov Sumsel digelar?",
+    "Apa yang ditandatangani kepala OPD di akhir rakor?",
+    "Who is the deputy governor of South Sumatra?",
+]
+ERROR_TEXT = "Maaf, terjadi kesalahan saat menjawab. Silakan coba lagi; bila berulang, hubungi pengelola."
+CSS = """
+.tanya-source { border-left: 3px solid #888; padding: 4px 10px; margin: 8px 0; }
+.tanya-source mark { background: #fff3a3; }
+"""
+
+
+def sources_html(ans: Answer) -> str:
+    """Numbered sources with the quoted sentence highlighted in its passage; all article text escaped."""
+    if not ans.citations:
+        return "<p>Tidak ada sumber untuk jawaban ini.</p>" if ans.language == "id" else "<p>No sources.</p>"
+    parts = []
+    for c in ans.citations:
+        passage = next(
+            (p for p in ans.passages if p.article_id == c.article_id and p.start <= c.start and c.end <= p.end), None
+        )
+        if passage:
+            a, b = c.start - passage.start, c.end - passage.start
+            body = (
+                html.escape(passage.text[:a])
+                + "<mark>"
+                + html.escape(passage.text[a:b])
+                + "</mark>"
+                + html.escape(passage.text[b:])
+            )
+        else:
+            body = "<mark>" + html.escape(c.quote) + "</mark>"
+        meta = " · ".join(html.escape(x) for x in (c.source or "", format_date(c.date, ans.language)) if x)
+        link = (
+            f' · <a href="{html.escape(c.url, quote=True)}" target="_blank" rel="noopener noreferrer">tautan</a>'
+            if c.url and c.url.startswith(("http://", "https://"))
+            else ""
+        )
+        parts.append(
+            f'<div class="tanya-source" id="sumber-{c.number}"><b>[{c.number}] {html.escape(c.title)}</b>'
+            f"<br><small>{meta}{link}</small><p>{body}</p></div>"
+        )
+    return "\n".join(parts)
+
+
+def plain_sources(ans: Answer) -> str:
+    """Sources as plain text (for the API)."""
+    from .cli import format_answer
+
+    return format_answer(ans)
+
+
+def _chat_text(ans: Answer) -> str:
+    # Escape so article text can never inject HTML into the chat bubble.
+    return html.escape(ans.text, quote=False)
+
+
+def build_app(settings: Settings | None = None) -> gr.Blocks:
+    """The Tanya Sumsel Blocks app (chat + corpus tabs), not launched."""
+    settings = settings or Settings.from_env()
+
+    def chat_turn(question: str, history: list[dict[str, Any]]) -> Iterator[tuple[str, list[dict[str, Any]], str]]:
+        history = [*history, {"role": "user", "content": html.escape(question or "", quote=False)}]
+        try:
+            ans = answer(question, settings=settings)
+        except TanyaError as exc:
+            yield "", [*history, {"role": "assistant", "content": html.escape(str(exc), quote=False)}], ""
+            return
+        except Exception:
+            log.exception("answer() failed for %r", question)
+            yield "", [*history, {"role": "assistant", "content": ERROR_TEXT}], ""
+            return
+        text = _chat_text(ans)
+        words = text.split(" ")
+        step = max(1, len(words) // 12)
+        for i in range(step, len(words), step):  # stream the answer in a dozen steps
+            yield "", [*history, {"role": "assistant", "content": " ".join(words[:i])}], ""
+            time.sleep(0.02)
+        yield "", [*history, {"role": "assistant", "content": text}], sources_html(ans)
+
+    def ask_api(question: str) -> str:
+        """Answer text followed by its numbered sources."""
+        try:
+            return plain_sources(answer(question, settings=settings))
+        except TanyaError as exc:
+            return str(exc)
+
+    with gr.Blocks(title="Tanya Sumsel") as app:
+        gr.Markdown(
+            "# Tanya Sumsel\nTanya jawab berita pemerintahan Sumatera Selatan, setiap jawaban dengan sumbernya."
+        )
+        with gr.Tab("Tanya"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chat = gr.Chatbot(label="Percakapan", height=460, elem_id="tanya-chat")
+                    question = gr.Textbox(label="Pertanyaan", placeholder="Tulis pertanyaan…", elem_id="tanya-q")
+                    with gr.Row():
+                        send = gr.Button("Kirim", variant="primary", elem_id="tanya-send")
+                        clear = gr.Button("Bersihkan percakapan", elem_id="tanya-clear")
+                    gr.Examples(EXAMPLES, inputs=question, label="Contoh pertanyaan")
+                with gr.Column(scale=2):
+                    gr.Markdown("### Sumber")
+                    sources = gr.HTML(elem_id="tanya-sources")
+            for trigger in (question.submit, send.click):
+                trigger(chat_turn, [question, chat], [question, chat, sources], api_visibility="private")
+            clear.click(lambda: ([], "", ""), None, [chat, question, sources], api_visibility="private")
+        with gr.Tab("Korpus"):
+            _corpus_tab(settings)
+        gr.api(ask_api, api_name="ask")
+    return app
+
+
+def _corpus_tab(settings: Settings) -> None:
+    info_md = gr.Markdown(_info_text(settings))
+    table = gr.Dataframe(
+        _article_rows(settings),
+        headers=["id", "judul", "media", "tanggal", "berkas"],
+        label="Artikel dalam indeks",
+        interactive=False,
+        wrap=True,
+    )
+    upload = gr.File(
+        label="Unggah artikel (.txt, .md, .json, .jsonl)", file_count="multiple", file_types=list(SUPPORTED)
+    )
+    status = gr.Markdown()
+    with gr.Row():
+        rebuild = gr.Button("Perbarui indeks", variant="primary", elem_id="tanya-rebuild")
+        delete_id = gr.Textbox(label="Hapus artikel (id)", scale=2)
+        delete = gr.Button("Hapus")
+
+    def on_upload(files: list[Any] | None) -> str:
+        return save_uploads(settings, [Path(f if isinstance(f, str) else f.name) for f in files or []])
+
+    def on_rebuild(progress: gr.Progress = gr.Progress()) -> tuple[str, str, list[list[str]]]:  # noqa: B008
+        try:
+            report = build_index(settings, progress=lambda d, t: progress((d, t), desc="Embedding", unit="potongan"))
+        except TanyaError as exc:
+            return html.escape(str(exc)), _info_text(settings), _article_rows(settings)
+        return ("```\n" + report.summary() + "\n```"), _info_text(settings), _article_rows(settings)
+
+    def on_delete(article_id: str) -> str:
+        return delete_article(settings, article_id.strip())
+
+    upload.upload(on_upload, upload, status, api_visibility="private")
+    rebuild.click(on_rebuild, None, [status, info_md, table], api_visibility="private", concurrency_limit=1)
+    delete.click(on_delete, delete_id, status, api_visibility="private")
+
+
+def save_uploads(settings: Settings, paths: list[Path]) -> str:
+    """Copy uploaded article files into `corpus/uploads/` after checking type, size and content."""
+    target = settings.corpus_dir / "uploads"
+    lines = []
+    for src in paths:
+        name = Path(src.name).name
+        if src.suffix.lower() not in SUPPORTED:
+            lines.append(f"✗ {name}: jenis berkas tidak didukung (gunakan {', '.join(SUPPORTED)}).")
+            continue
+        size_mb = src.stat().st_size / 1e6
+        if size_mb > settings.max_upload_mb:
+            lines.append(f"✗ {name}: {size_mb:.1f} MB melebihi batas {settings.max_upload_mb:g} MB.")
+            continue
+        items = list(parse_file(src, name))
+        good = [i for i in items if not isinstance(i, Problem)]
+        bad = [i for i in items if isinstance(i, Problem)]
+        if not good:
+            lines.append(f"✗ {name}: tidak ada artikel terbaca ({'; '.join(str(b) for b in bad[:3])}).")
+            continue
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, target / name)
+        note = f"; {len(bad)} rekaman bermasalah dilewati" if bad else ""
+        lines.append(f"✓ {name}: {len(good)} artikel disimpan{note}.")
+    lines.append("Tekan **Perbarui indeks** agar artikel baru bisa ditanyakan.")
+    return html.escape("\n\n".join(lines), quote=False)
+
+
+def delete_article(settings: Settings, article_id: str) -> str:
+    """Delete the file of an article that is alone in its file; the next rebuild drops it from the index."""
+    try:
+        art = load_retriever(settings).store.articles([article_id]).get(article_id)
+    except TanyaError as exc:
+        return html.escape(str(exc))
+    if art is None:
+        return f"Artikel {html.escape(article_id)!r} tidak ada di indeks."
+    path = settings.corpus_dir / art.path
+    others = [i for i in parse_file(path, art.path) if not isinstance(i, Problem) and i.id != article_id]
+    if others:
+        return (
+            f"Berkas {html.escape(art.path)} memuat {len(others)} artikel lain; hapus artikel ini dari "
+            "berkas itu secara manual, lalu perbarui indeks."
+        )
+    path.unlink(missing_ok=True)
+    return f"Berkas {html.escape(art.path)} dihapus. Tekan **Perbarui indeks** untuk menerapkan."
+
+
+def _info_text(settings: Settings) -> str:
+    from .cli import index_info
+
+    try:
+        info = index_info(settings)
+    except TanyaError as exc:
+        return html.escape(str(exc))
+    dr, emb = info["date_range"], info["embedder"]
+    stale = "" if info["up_to_date"] else " · **korpus berubah, perbarui indeks**"
+    return (
+        f"**{info['articles']}** artikel · **{info['chunks']}** potongan · "  # type: ignore[index]
+        f"{dr['min'] or '-'} s.d. {dr['max'] or '-'} · embedder `{emb['id']}` · "  # type: ignore[index]
+        f"mode {info['answer_mode']}{stale}"
+    )
+
+
+def _article_rows(settings: Settings) -> list[list[str]]:
+    try:
+        arts = load_retriever(settings).store.articles()
+    except TanyaError:
+        return []
+    return [[a.id, a.title, a.source or "", a.date or "", a.path] for a in arts.values()]
+
+
+def launch(settings: Settings | None = None) -> None:
+    """Build the index if needed, then serve the app on `settings.host:settings.port`."""
+    settings = settings or Settings.from_env()
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    load_retriever(settings, progress=_print_progress)
+    auth = tuple(settings.auth.split(":", 1)) if ":" in settings.auth else None
+    app = build_app(settings)
+    app.queue(default_concurrency_limit=4)
+    app.launch(
+        server_name=settings.host,
+        server_port=settings.port,
+        auth=auth,
+        css=CSS,  # type: ignore[arg-type]
+        max_file_size=f"{settings.max_upload_mb:g}mb",
+        footer_links=["api"],
+    )
+
+
+def _print_progress(done: int, total: int) -> None:
+    print(f"\rMembangun indeks: {done}/{total} potongan", end="\n" if done >= total else "", flush=True)

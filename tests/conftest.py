@@ -1,0 +1,92 @@
+"""Shared fixtures: the real e5 embedder (loaded once) and a small real index built in a temp folder."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tanya_sumsel.embed import Embedder, load_embedder
+from tanya_sumsel.index import build_index
+from tanya_sumsel.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEED = ROOT / "corpus" / "000_4166e72e5cd7cb12.txt"
+
+OTHER_ARTICLES = {
+    "banjir.txt": (
+        "Banjir Rendam Ratusan Rumah di Muara Enim\n"
+        "Sriwijaya Post|MUARA ENIM – Banjir merendam 320 rumah warga di Kecamatan Tanjung Agung, Kabupaten Muara "
+        "Enim, Senin (3/2/2026). Kepala BPBD Muara Enim, Abdul Rozak, mengatakan ketinggian air mencapai 1,5 meter. "
+        "Sebanyak 75 keluarga diungsikan ke balai desa.\nPemkab menyalurkan bantuan beras sebanyak 2 ton."
+    ),
+    "karhutla.md": (
+        "# Satgas Karhutla Sumsel Siagakan 1.500 Personel\n\n"
+        "Palembang – Pemerintah Provinsi Sumatera Selatan menyiagakan 1.500 personel untuk mengantisipasi kebakaran "
+        "hutan dan lahan pada 12 Agustus 2025. Wakil Gubernur Sumsel, H. Cik Ujang, memimpin apel siaga di Lapangan "
+        "Griya Agung. Helikopter water bombing disiagakan di Ogan Komering Ilir."
+    ),
+}
+
+
+class CountingEmbedder:
+    """Wraps a real embedder and counts the passages it embeds (to prove incremental builds)."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.id = inner.id
+        self.dim = inner.dim
+        self.documents = 0
+        self.fail_after: int | None = None
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if self.fail_after is not None and self.documents + len(texts) > self.fail_after:
+            raise RuntimeError("injected failure mid-build")
+        self.documents += len(texts)
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.inner.embed_query(text)
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    """The default embedder: multilingual-e5-small via sentence-transformers, converted offline."""
+    return load_embedder(Settings.from_env())
+
+
+def make_corpus(root: Path) -> Path:
+    """A corpus folder with the founding article and two other regional articles."""
+    corpus = root / "corpus"
+    corpus.mkdir(parents=True)
+    shutil.copy(SEED, corpus / SEED.name)
+    for name, text in OTHER_ARTICLES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    return corpus
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Settings:
+    """Settings pointing at a real index built once for the session."""
+    root = tmp_path_factory.mktemp("built")
+    settings = Settings.from_env(corpus_dir=make_corpus(root), index_dir=root / "index")
+    build_index(settings, embedder=embedder)
+    return settings
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Settings:
+    """Settings for a new corpus and an empty index folder."""
+    return Settings.from_env(corpus_dir=make_corpus(tmp_path), index_dir=tmp_path / "index")
+
+
+def needs_shared(*parts: str) -> Path:
+    """Path under ../shared, or skip the test with a reason."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent (../shared is not beside the project)")
+    return path

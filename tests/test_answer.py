@@ -1,0 +1,87 @@
+import re
+
+import pytest
+
+from tanya_sumsel import TanyaRetriever, answer
+from tanya_sumsel.answer import question_type
+from tanya_sumsel.errors import InputError
+
+FOUNDING = [
+    ("Siapa Sekretaris Daerah Sumsel?", "Edward Candra"),
+    ("Siapa Sekda Sumsel?", "Edward Candra"),
+    ("Kapan rapat koordinasi Pemprov Sumsel digelar?", "21/1/2026"),
+    ("Di mana rakor digelar?", "Griya Agung"),
+    ("Siapa Wakil Gubernur Sumsel?", "Cik Ujang"),
+    ("Apa yang ditandatangani oleh kepala OPD?", "penandatanganan komitmen kerja"),
+    ("Proyek besar apa yang disebut gubernur?", "Tanjung Carat"),
+    ("Apa yang tidak akan ditoleransi gubernur?", "geng"),
+    ("Berapa personel yang disiagakan untuk karhutla?", "1.500"),
+    ("Berapa rumah yang terendam banjir di Muara Enim?", "320"),
+]
+
+
+def check_markers(ans) -> None:
+    markers = {int(m) for m in re.findall(r"\[(\d+)\]", ans.text)}
+    assert markers == {c.number for c in ans.citations}
+    assert [c.number for c in ans.citations] == list(range(1, len(ans.citations) + 1))
+
+
+@pytest.mark.parametrize(("question", "expected"), FOUNDING)
+def test_questions_are_answered_with_valid_citations(built, question, expected) -> None:
+    ans = answer(question, settings=built)
+    assert not ans.abstained and ans.language == "id"
+    check_markers(ans)
+    assert any(expected in c.quote for c in ans.citations), ans.text
+    for c in ans.citations:
+        assert c.quote in ans.text
+        article = next(p for p in ans.passages if p.article_id == c.article_id)
+        assert article.title
+    # the quote is the exact span of the article text
+    from tanya_sumsel.store import IndexStore
+
+    store = IndexStore(built.index_dir)
+    for c in ans.citations:
+        assert store.articles([c.article_id])[c.article_id].text[c.start : c.end] == c.quote
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Siapa juara Piala Dunia 2022?", "Berapa harga cabai di pasar Jakarta?", "What is the capital of France?"],
+)
+def test_unrelated_questions_abstain(built, question) -> None:
+    ans = answer(question, settings=built)
+    assert ans.abstained and ans.citations == ()
+    assert ("Maaf" in ans.text) == (ans.language == "id")
+
+
+def test_english_question_gets_english_frame(built) -> None:
+    ans = answer("Who is the deputy governor of South Sumatra?", settings=built)
+    assert ans.language == "en" and ans.text.startswith("According to")
+    assert any("Cik Ujang" in c.quote for c in ans.citations)
+
+
+@pytest.mark.parametrize("bad", ["", "   \n", "x" * 2001])
+def test_bad_questions_are_refused_politely(built, bad) -> None:
+    with pytest.raises(InputError, match="Pertanyaan"):
+        answer(bad, settings=built)
+
+
+def test_question_types() -> None:
+    assert question_type("Siapa Sekda?") == "who"
+    assert question_type("Kapan rakor digelar?") == "when"
+    assert question_type("Berapa rumah terendam?") == "amount"
+    assert question_type("Di mana rapat itu?") == "where"
+    assert question_type("Mengapa rapat digelar?") == "why"
+    assert question_type("How many houses?") == "amount"
+
+
+def test_langchain_retriever(built) -> None:
+    docs = TanyaRetriever(settings=built, k=3).invoke("banjir Muara Enim")
+    assert len(docs) == 3
+    assert "Banjir" in docs[0].metadata["title"] and docs[0].metadata["score"] >= docs[1].metadata["score"]
+
+
+def test_missing_index_is_built_on_first_use(fresh) -> None:
+    assert not fresh.index_dir.exists()
+    ans = answer("Siapa Sekda Sumsel?", settings=fresh)
+    assert (fresh.index_dir / "CURRENT").exists() and ans.citations

@@ -1,0 +1,55 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tanya_sumsel.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+    )
+
+
+def test_index_ask_info_roundtrip(fresh, tmp_path) -> None:
+    common = ["--corpus", str(fresh.corpus_dir), "--index", str(fresh.index_dir)]
+    (fresh.corpus_dir / "rusak.jsonl").write_text('{"id": 1, "text": \n', encoding="utf-8")
+    out = run("index", *common, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "Ditambah 3" in out.stdout and "rusak.jsonl:1" in out.stdout
+
+    out = run("ask", "Siapa Sekda Sumsel?", *common, "--json", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert "Edward Candra" in data["citations"][0]["quote"] and "[1]" in data["text"]
+
+    out = run("ask", "Siapa Sekda Sumsel?", *common, cwd=tmp_path)
+    assert "Sumber:" in out.stdout and "[1] " in out.stdout and "HALOPOS.ID" in out.stdout
+
+    out = run("info", *common, cwd=tmp_path)
+    assert out.returncode == 0 and "Artikel     : 3" in out.stdout and "multilingual-e5-small" in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["ask", "   "], 2, "Pertanyaan kosong"),
+        (["ask", "x" * 2500], 2, "terlalu panjang"),
+        (["info", "--index", "nowhere"], 1, "tanya-sumsel index"),
+        (["index", "--corpus", "empty", "--index", "idx"], 2, "tidak ada"),
+        (["ask", "Halo?", "--corpus", "empty", "--index", "idx"], 1, "Belum ada indeks"),
+        (["frobnicate"], 2, "invalid choice"),
+    ],
+)
+def test_exit_codes_and_messages(built, tmp_path, args, code, message) -> None:
+    env = {"TANYA_CORPUS_DIR": str(built.corpus_dir), "TANYA_INDEX_DIR": str(built.index_dir)}
+    out = run(*args, cwd=tmp_path, env=env)
+    assert out.returncode == code, out.stderr
+    assert message in out.stderr

@@ -1,0 +1,99 @@
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tanya_sumsel.errors import IndexMismatchError
+from tanya_sumsel.index import build_index
+from tanya_sumsel.retrieve import Retriever
+from tanya_sumsel.store import IndexStore, current_generation, read_manifest
+
+from .conftest import CountingEmbedder
+
+
+def test_manifest_describes_the_index(built) -> None:
+    manifest = read_manifest(built.index_dir)
+    assert manifest["embedder"] == {"id": "multilingual-e5-small-q4", "dim": 384, "backend": "e5"}
+    assert manifest["counts"]["articles"] == 3 and manifest["counts"]["chunks"] >= 7
+    assert manifest["date_range"] == {"min": "2025-08-12", "max": "2026-02-03"}
+    assert manifest["chunking"]["max_words"] == built.chunk_max_words
+    assert len(manifest["corpus_fingerprint"]) == 20
+    gen = current_generation(built.index_dir)
+    assert sorted(p.name for p in gen.iterdir()) == ["manifest.json", "store.sqlite", "vectors.faiss"]
+    store = IndexStore(built.index_dir)
+    assert store.vectors.ntotal == manifest["counts"]["chunks"]
+    # every chunk span points into its article
+    for cid, chunk in store.chunks(list(range(1, store.vectors.ntotal + 1))).items():
+        art = store.articles([chunk.article_id])[chunk.article_id]
+        assert art.text[chunk.start : chunk.end] == chunk.text, cid
+
+
+def test_incremental_add_update_remove(fresh, embedder) -> None:
+    counting = CountingEmbedder(embedder)
+    first = build_index(fresh, embedder=counting)
+    assert first.added == 3 and first.full_rebuild
+    full = counting.documents
+
+    counting.documents = 0
+    again = build_index(fresh, embedder=counting)
+    assert counting.documents == 0 and not again.changed and again.unchanged == 3
+
+    new = fresh.corpus_dir / "baru.txt"
+    new.write_text(
+        "Jembatan Baru Diresmikan\nWali Kota Palembang meresmikan jembatan di Kertapati, Jumat (6/2/2026).",
+        encoding="utf-8",
+    )
+    report = build_index(fresh, embedder=counting)
+    assert (report.added, report.updated, report.removed, report.unchanged) == (1, 0, 0, 3)
+    assert counting.documents == report.chunks_embedded == 1 < full
+
+    counting.documents = 0
+    new.write_text("Jembatan Baru Diresmikan\nWali Kota Palembang meresmikan jembatan Kertapati.", encoding="utf-8")
+    (fresh.corpus_dir / "banjir.txt").unlink()
+    report = build_index(fresh, embedder=counting)
+    # a .txt id is its content hash: an edited text is a new article and the old one is removed
+    assert (report.added, report.removed) == (1, 2)
+    assert counting.documents == 1
+    store = IndexStore(fresh.index_dir)
+    titles = {a.title for a in store.articles().values()}
+    assert "Banjir Rendam Ratusan Rumah di Muara Enim" not in titles
+    assert store.vectors.ntotal == sum(1 for _ in store.query("SELECT id FROM chunks"))
+
+
+def test_interrupted_build_leaves_previous_index_usable(fresh, embedder) -> None:
+    build_index(fresh, embedder=embedder)
+    before = current_generation(fresh.index_dir)
+    for i in range(30):
+        (fresh.corpus_dir / f"extra{i}.txt").write_text(f"Berita tambahan nomor {i} dari Lahat.", encoding="utf-8")
+    failing = CountingEmbedder(embedder)
+    failing.fail_after = 5
+    with pytest.raises(RuntimeError, match="injected"):
+        build_index(fresh, embedder=failing)
+    assert current_generation(fresh.index_dir) == before
+    assert [p.name for p in fresh.index_dir.glob("gen-*")] == [before.name]
+    retriever = Retriever(IndexStore(fresh.index_dir), embedder, fresh)
+    assert retriever.search("Siapa Sekda Sumsel?", 3)
+
+
+def test_mismatched_embedder_is_an_error_naming_the_fix(built, embedder) -> None:
+    other = built.replace(embed_model="some/other-model")
+    with pytest.raises(IndexMismatchError, match="tanya-sumsel index --rebuild"):
+        Retriever(IndexStore(built.index_dir), embedder, other)
+    with pytest.raises(IndexMismatchError, match="--rebuild"):
+        Retriever(IndexStore(built.index_dir), embedder, built.replace(chunk_max_words=50))
+
+
+def test_changed_settings_force_full_rebuild(fresh, embedder) -> None:
+    build_index(fresh, embedder=embedder)
+    report = build_index(fresh.replace(chunk_max_words=40), embedder=embedder)
+    assert report.full_rebuild and "pemotongan" in report.reason
+
+
+def test_store_holds_no_pickle(built) -> None:
+    gen = current_generation(built.index_dir)
+    with sqlite3.connect(gen / "store.sqlite") as db:
+        assert {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")} >= {"articles", "chunks"}
+    json.loads((gen / "manifest.json").read_text())
+    for path in Path(gen).iterdir():
+        assert not path.read_bytes().startswith(b"\x80"), path  # pickle protocol 2+ magic

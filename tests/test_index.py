@@ -20,7 +20,13 @@ def test_manifest_describes_the_index(built) -> None:
     assert manifest["chunking"]["max_words"] == built.chunk_max_words
     assert len(manifest["corpus_fingerprint"]) == 20
     gen = current_generation(built.index_dir)
-    assert sorted(p.name for p in gen.iterdir()) == ["manifest.json", "store.sqlite", "vectors.faiss"]
+    assert sorted(p.name for p in gen.iterdir()) == [
+        "bm25.npz",
+        "bm25_vocab.json",
+        "manifest.json",
+        "store.sqlite",
+        "vectors.faiss",
+    ]
     store = IndexStore(built.index_dir)
     assert store.vectors.ntotal == manifest["counts"]["chunks"]
     # every chunk span points into its article

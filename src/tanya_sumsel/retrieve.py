@@ -18,6 +18,7 @@ from .index import build_index, check_compatible
 from .ingest import Article, files_fingerprint
 from .settings import Settings
 from .store import IndexStore, current_generation
+from .textnorm import terms
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +64,18 @@ class Retriever:
                 self._articles.update(self.store.articles([article_id]))
             return self._articles[article_id]
 
+    def candidates(self, question: str) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
+        """Dense and BM25 candidate lists (chunk id, score), each best first."""
+        mode, fetch = self.settings.retrieval, self.settings.fetch_k
+        dense = self.store.search(self.embedder.embed_query(question), fetch) if mode != "bm25" else []
+        keyword = self.store.bm25.search(terms(question, translate=True), fetch) if mode != "dense" else []
+        return dense, keyword
+
     def search(self, question: str, k: int | None = None) -> list[Passage]:
         """The `k` best passages for `question`, best first."""
         k = k or self.settings.k
-        vector = self.embedder.embed_query(question)
-        hits = self.store.search(vector, k)
+        dense, keyword = self.candidates(question)
+        hits = fuse(dense, keyword, self.settings.fusion, self.settings.dense_weight)[:k]
         chunks = self.store.chunks([cid for cid, _ in hits])
         out = []
         for cid, score in hits:
@@ -90,6 +98,25 @@ class Retriever:
                 )
             )
         return out
+
+
+def fuse(
+    dense: list[tuple[int, float]], keyword: list[tuple[int, float]], method: str = "score", dense_weight: float = 0.5
+) -> list[tuple[int, float]]:
+    """Merge two ranked lists into one, best first; either list may be empty."""
+    if not keyword or not dense:
+        return dense or keyword
+    fused: dict[int, float] = {}
+    for hits, weight in ((dense, dense_weight), (keyword, 1 - dense_weight)):
+        if method == "rrf":
+            for rank, (cid, _) in enumerate(hits):
+                fused[cid] = fused.get(cid, 0.0) + weight / (60 + rank + 1)
+        else:
+            top, low = hits[0][1], hits[-1][1]
+            span = (top - low) or 1.0
+            for cid, score in hits:
+                fused[cid] = fused.get(cid, 0.0) + weight * (score - low) / span
+    return sorted(fused.items(), key=lambda kv: -kv[1])
 
 
 _LOADED: dict[tuple[str, str], tuple[str, Retriever]] = {}

@@ -30,8 +30,10 @@ class Settings:
     chunk_max_words: int = 120
     chunk_overlap_sentences: int = 1
     k: int = 5
-    fetch_k: int = 30
-    min_score: float = 0.0  # overridden by the calibrated answerer default when 0
+    fetch_k: int = 30  # candidates taken from each retriever before fusion
+    retrieval: str = "hybrid"  # "hybrid" (dense + BM25), "dense" or "bm25"
+    fusion: str = "score"  # "score" (min-max normalized, weighted sum) or "rrf" (reciprocal rank)
+    dense_weight: float = 0.35  # share of the dense side in the fusion (tuned on facqa-dev, benchmarks/ablation.py)
     max_question_chars: int = 2000
     auto_build: bool = True
     threads: int = 0  # 0 = leave BLAS/torch thread counts alone

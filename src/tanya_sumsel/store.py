@@ -22,12 +22,13 @@ from typing import Any
 import faiss
 import numpy as np
 
+from .bm25 import BM25Index
 from .errors import IndexMismatchError, IndexMissingError
 from .ingest import Article
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: BM25 terms and arrays
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY, title TEXT NOT NULL, text TEXT NOT NULL, source TEXT, place TEXT,
@@ -35,7 +36,8 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY, article_id TEXT NOT NULL REFERENCES articles(id),
-    ord INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL
+    ord INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
+    terms TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
 """
@@ -113,11 +115,13 @@ class Generation:
         values = [getattr(article, c) for c in _ARTICLE_COLS]
         self.db.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?)", (*values, content_hash))
 
-    def add_chunks(self, rows: list[tuple[str, int, int, int, str]], vectors: np.ndarray) -> list[int]:
-        """Insert chunk rows (article_id, ord, start, end, text) with their vectors; returns chunk ids."""
+    def add_chunks(self, rows: list[tuple[str, int, int, int, str, str]], vectors: np.ndarray) -> list[int]:
+        """Insert chunk rows (article_id, ord, start, end, text, BM25 terms) with their vectors; returns ids."""
         ids = []
         for row in rows:
-            cur = self.db.execute('INSERT INTO chunks (article_id, ord, start, "end", text) VALUES (?,?,?,?,?)', row)
+            cur = self.db.execute(
+                'INSERT INTO chunks (article_id, ord, start, "end", text, terms) VALUES (?,?,?,?,?,?)', row
+            )
             ids.append(int(cur.lastrowid or 0))
         if ids:
             self.vectors.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64))
@@ -126,10 +130,11 @@ class Generation:
     def commit(self, manifest: dict[str, Any]) -> Path:
         """Write vectors and manifest, fsync, then switch `CURRENT` to this generation."""
         self.db.commit()
+        BM25Index.build(self.db.execute("SELECT id, terms FROM chunks ORDER BY id")).save(self.path)
         self.db.close()
         faiss.write_index(self.vectors, str(self.path / "vectors.faiss"))
         (self.path / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), "utf-8")
-        for name in ("store.sqlite", "vectors.faiss", "manifest.json"):
+        for name in ("store.sqlite", "vectors.faiss", "bm25.npz", "bm25_vocab.json", "manifest.json"):
             with open(self.path / name, "rb") as fh:
                 os.fsync(fh.fileno())
         _fsync_dir(self.path)
@@ -192,6 +197,7 @@ class IndexStore:
                 f"versi ini butuh {FORMAT_VERSION}. Jalankan: tanya-sumsel index --rebuild"
             )
         self.vectors = faiss.read_index(str(gen / "vectors.faiss"))
+        self.bm25 = BM25Index.load(gen)
         self._db = sqlite3.connect(f"file:{gen / 'store.sqlite'}?mode=ro", uri=True, check_same_thread=False)
         self._lock = threading.Lock()
 

@@ -43,17 +43,20 @@ def sources_html(ans: Answer) -> str:
         passage = next(
             (p for p in ans.passages if p.article_id == c.article_id and p.start <= c.start and c.end <= p.end), None
         )
-        if passage:
-            a, b = c.start - passage.start, c.end - passage.start
-            body = (
-                html.escape(passage.text[:a])
-                + "<mark>"
-                + html.escape(passage.text[a:b])
-                + "</mark>"
-                + html.escape(passage.text[b:])
-            )
-        else:
-            body = "<mark>" + html.escape(c.quote) + "</mark>"
+        text, offset = (passage.text, passage.start) if passage else (c.quote, c.start)
+        a, b = c.start - offset, c.end - offset
+        h1, h2 = (c.highlight[0] - offset, c.highlight[1] - offset) if c.highlight else (b, b)
+        body = (
+            html.escape(text[:a])
+            + "<mark>"
+            + html.escape(text[a:h1])
+            + "<strong>"
+            + html.escape(text[h1:h2])
+            + "</strong>"
+            + html.escape(text[h2:b])
+            + "</mark>"
+            + html.escape(text[b:])
+        )
         meta = " · ".join(html.escape(x) for x in (c.source or "", format_date(c.date, ans.language)) if x)
         link = (
             f' · <a href="{html.escape(c.url, quote=True)}" target="_blank" rel="noopener noreferrer">tautan</a>'
@@ -144,7 +147,10 @@ def _corpus_tab(settings: Settings) -> None:
         wrap=True,
     )
     upload = gr.File(
-        label="Unggah artikel (.txt, .md, .json, .jsonl)", file_count="multiple", file_types=list(SUPPORTED)
+        label="Unggah artikel (.txt, .md, .json, .jsonl)",
+        file_count="multiple",
+        file_types=list(SUPPORTED),
+        elem_id="tanya-upload",
     )
     status = gr.Markdown()
     with gr.Row():

@@ -1,0 +1,162 @@
+"""The real Gradio server on a free loopback port: API via gradio_client, the page in headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, make_corpus
+
+XSS_ARTICLE = (
+    "Festival Perahu Bidar <script>window.__xss = 1</script>\n"
+    "Palembang Pos|PALEMBANG – Festival Perahu Bidar digelar di Sungai Musi pada Sabtu (15/8/2026) "
+    '<img src=x onerror="window.__xss = 2"> dan diikuti 40 tim pendayung dari 17 kabupaten/kota.'
+)
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    root = tmp_path_factory.mktemp("ui")
+    corpus = make_corpus(root)
+    (corpus / "bidar.txt").write_text(XSS_ARTICLE, encoding="utf-8")
+    port = free_port()
+    env = {
+        **os.environ,
+        "TANYA_CORPUS_DIR": str(corpus),
+        "TANYA_INDEX_DIR": str(root / "index"),
+        "TANYA_PORT": str(port),
+        "GRADIO_ANALYTICS_ENABLED": "False",
+    }
+    log = open(root / "server.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "tanya_sumsel.cli", "serve"], env=env, stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"server exited: {(root / 'server.log').read_text()}")
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("server did not start in 300 s")
+    yield url, corpus
+    proc.terminate()
+    proc.wait(timeout=30)
+    log.close()
+
+
+def test_binds_loopback_and_answers_through_the_api(server) -> None:
+    from gradio_client import Client
+
+    url, _ = server
+    assert url.startswith("http://127.0.0.1:")
+    client = Client(url, verbose=False)
+    text = client.predict("Siapa Sekda Sumsel?", api_name="/ask")
+    assert "[1]" in text and "Sumber:" in text and "Edward Candra" in text and "HALOPOS.ID" in text
+    text = client.predict("Siapa juara Piala Dunia 2022?", api_name="/ask")
+    assert text.startswith("Maaf") and "[1]" not in text
+    assert "Pertanyaan kosong" in client.predict("   ", api_name="/ask")
+
+
+def _browser():  # type: ignore[no-untyped-def]
+    if CHROMIUM is None:
+        pytest.skip("Debian chromium is not installed (apt-get install chromium; .ci/run does it)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    return playwright.sync_playwright()
+
+
+def _launch(p):  # type: ignore[no-untyped-def]
+    return p.chromium.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    )
+
+
+def ask_in_page(page, question: str) -> None:  # type: ignore[no-untyped-def]
+    page.locator("#tanya-q textarea").fill(question)
+    page.locator("#tanya-send").click()
+
+
+def test_page_streams_answer_renders_sources_and_escapes_articles(server) -> None:
+    url, _ = server
+    with _browser() as p:
+        browser = _launch(p)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(url)
+        ask_in_page(page, "Kapan Festival Perahu Bidar digelar?")
+        page.wait_for_function("document.querySelector('#tanya-sources')?.innerText.includes('[1]')", timeout=60000)
+        sources = page.locator("#tanya-sources").inner_text()
+        chat = page.locator("#tanya-chat").inner_text()
+        assert "Festival Perahu Bidar" in sources and "15/8/2026" in sources
+        assert "<script>" in sources  # shown as text, not parsed
+        assert "[1]" in chat and "15/8/2026" in chat
+        assert page.locator("#tanya-sources mark").count() >= 1
+        assert page.evaluate("window.__xss") is None
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "chat.png"), full_page=True)
+
+        ask_in_page(page, "Siapa Wakil Gubernur Sumsel?")
+        page.wait_for_function(  # the sources panel fills with the final, fully streamed answer
+            "document.querySelector('#tanya-sources')?.innerText.includes('Cik Ujang')", timeout=60000
+        )
+        assert "Festival Perahu Bidar" in page.locator("#tanya-chat").inner_text()  # earlier turn kept
+        page.locator("#tanya-clear").click()
+        page.wait_for_function("!document.querySelector('#tanya-chat')?.innerText.includes('Cik Ujang')", timeout=10000)
+        assert page.evaluate("window.__xss") is None
+        browser.close()
+
+
+def test_upload_then_rebuild_makes_the_article_answerable(server, tmp_path) -> None:
+    from gradio_client import Client
+
+    url, corpus = server
+    article = tmp_path / "pasar.md"
+    article.write_text(
+        "# Pasar Cinde Dibuka Kembali\n\nWali Kota Palembang membuka kembali Pasar Cinde pada "
+        "Senin (9/3/2026) dengan 850 kios baru.",
+        encoding="utf-8",
+    )
+    with _browser() as p:
+        browser = _launch(p)
+        page = browser.new_page()
+        page.goto(url)
+        page.get_by_role("tab", name="Korpus").click()
+        page.locator("#tanya-upload input[type=file]").set_input_files(str(article))
+        page.wait_for_function("document.body.innerText.includes('1 artikel disimpan')", timeout=60000)
+        page.locator("#tanya-rebuild").click()
+        page.wait_for_function("document.body.innerText.includes('Ditambah 1')", timeout=120000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "corpus.png"), full_page=True)
+        browser.close()
+    assert (corpus / "uploads" / "pasar.md").exists()
+    text = Client(url, verbose=False).predict("Berapa kios baru di Pasar Cinde?", api_name="/ask")
+    assert "850 kios" in text and "[1]" in text

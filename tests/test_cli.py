@@ -53,3 +53,20 @@ def test_exit_codes_and_messages(built, tmp_path, args, code, message) -> None:
     out = run(*args, cwd=tmp_path, env=env)
     assert out.returncode == code, out.stderr
     assert message in out.stderr
+
+
+def test_chat_loop_keeps_context(built, tmp_path) -> None:
+    env = {**os.environ, "TANYA_CORPUS_DIR": str(built.corpus_dir), "TANYA_INDEX_DIR": str(built.index_dir)}
+    out = subprocess.run(
+        [sys.executable, "-m", "tanya_sumsel.cli", "chat"],
+        input="Siapa Sekda Sumsel?\nApa isi laporannya?\nkeluar\n",
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "mode ekstraktif" in out.stdout
+    first, second = out.stdout.split("> ")[1:3]
+    assert "Edward Candra" in first and "landasan awal pelaksanaan RPJMD" in second

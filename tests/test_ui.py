@@ -129,8 +129,12 @@ def test_page_streams_answer_renders_sources_and_escapes_articles(server) -> Non
             "document.querySelector('#tanya-sources')?.innerText.includes('Cik Ujang')", timeout=60000
         )
         assert "Festival Perahu Bidar" in page.locator("#tanya-chat").inner_text()  # earlier turn kept
+        ask_in_page(page, "Apa yang dia pimpin?")  # a follow-up: "dia" is the deputy governor
+        page.wait_for_function(
+            "document.querySelector('#tanya-sources')?.innerText.includes('apel siaga')", timeout=60000
+        )
         page.locator("#tanya-clear").click()
-        page.wait_for_function("!document.querySelector('#tanya-chat')?.innerText.includes('Cik Ujang')", timeout=10000)
+        page.wait_for_function("!document.querySelector('#tanya-chat')?.innerText.includes('Cik Ujang')", timeout=30000)
         assert page.evaluate("window.__xss") is None
         browser.close()
 

@@ -3,12 +3,14 @@
 __version__ = "0.1.0"
 
 from .answer import Answer, Citation, answer
+from .generate import Assistant
 from .index import BuildReport, build_index
 from .retrieve import Passage, TanyaRetriever, load_retriever
 from .settings import Settings
 
 __all__ = [
     "Answer",
+    "Assistant",
     "BuildReport",
     "Citation",
     "Passage",

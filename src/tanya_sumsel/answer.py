@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from langchain_core.language_models import BaseChatModel
 
 from .chunk import split_sentences
 from .errors import InputError
@@ -85,6 +88,7 @@ class Answer:
     short_answer: str | None = None
     mode: str = "extractive"
     notices: tuple[str, ...] = field(default=())
+    dropped: tuple[str, ...] = field(default=())  # generated sentences/markers removed by citation checks
 
 
 def detect_language(question: str) -> str:
@@ -155,10 +159,13 @@ class _Candidate:
     covered: frozenset[str]
 
 
-def rank_sentences(question: str, passages: list[Passage], top_passages: int = 5) -> list[_Candidate]:
+def rank_sentences(
+    question: str, passages: list[Passage], top_passages: int = 5, context: str = ""
+) -> list[_Candidate]:
     """Score every sentence of the best passages by IDF-weighted question-term coverage (IDF over the
     candidate sentences, so a term every sentence shares counts little), retrieval rank and type cues."""
-    q_terms = set(terms(question, translate=True))
+    own = set(terms(question, translate=True))
+    q_terms = own | set(terms(context, translate=True))  # context: the previous turn, for follow-ups
     cue = _TYPE_CUES.get(question_type(question))
     best = max((p.score for p in passages), default=0.0) or 1.0
     seen: set[tuple[str, int]] = set()
@@ -171,7 +178,10 @@ def rank_sentences(question: str, passages: list[Passage], top_passages: int = 5
                 sentences.append((p, s, set(terms(s.text)) & q_terms))
     n = len(sentences) or 1
     df = {t: sum(t in covered for _, _, covered in sentences) for t in q_terms}
-    weight = {t: math.log(1 + n / (1 + df[t])) * (1.5 if t[0].isdigit() else 1.0) for t in q_terms}
+    weight = {
+        t: math.log(1 + n / (1 + df[t])) * (1.5 if t[0].isdigit() else 1.0) * (1.0 if t in own else 0.5)
+        for t in q_terms
+    }
     total = sum(weight.values()) or 1.0
     out = []
     for p, s, covered in sentences:
@@ -209,9 +219,9 @@ class Composed:
     short_answer: str | None = None
 
 
-def compose(question: str, passages: list[Passage], lang: str) -> Composed:
+def compose(question: str, passages: list[Passage], lang: str, context: str = "") -> Composed:
     """Extractive answer: the best sentences quoted with [n] markers, a short answer when the type allows."""
-    ranked = rank_sentences(question, passages)
+    ranked = rank_sentences(question, passages, context=context)
     confidence = ranked[0].score if ranked else 0.0
     if confidence < ABSTAIN_THRESHOLD:
         return Composed(ABSTAIN_TEXT[lang], (), True, confidence)
@@ -240,13 +250,30 @@ def answer(
     k: int | None = None,
     settings: Settings | None = None,
     retriever: Retriever | None = None,
+    history: Sequence[tuple[str, str]] = (),
+    chat_model: BaseChatModel | None = None,
 ) -> Answer:
-    """Answer `question` from the indexed articles, with [n] markers pointing at numbered citations."""
+    """Answer `question` from the indexed articles, with [n] markers pointing at numbered citations.
+
+    `history` holds earlier (question, answer text) pairs for follow-ups. With an LLM configured
+    (`TANYA_LLM…` settings, or `chat_model`) the answer is generated and its citations verified;
+    otherwise, or when the model fails, it is extractive.
+    """
+    from .generate import final_answer, stream_answer
+    from .llm import load_chat_model
+
     settings = settings or Settings.from_env()
     question = validate_question(question, settings)
     pin_query_threads()
     retriever = retriever or load_retriever(settings)
-    passages = retriever.search(question, max(k or settings.k, 1))
-    lang = detect_language(question)
-    out = compose(question, passages, lang)
-    return Answer(question, out.text, out.citations, tuple(passages), out.abstained, lang, out.short_answer)
+    model = chat_model if chat_model is not None else load_chat_model(settings)
+    return final_answer(
+        stream_answer(
+            question,
+            retriever=retriever,
+            k=max(k or settings.k, 1),
+            lang=detect_language(question),
+            model=model,
+            history=history,
+        )
+    )

@@ -36,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, help="jumlah potongan yang diambil")
     p.add_argument("--json", action="store_true", help="keluaran JSON")
 
+    p = sub.add_parser("chat", help="percakapan interaktif (pertanyaan lanjutan dipahami)")
+    _common(p)
+
     p = sub.add_parser("info", help="ringkasan indeks")
     _common(p)
     p.add_argument("--json", action="store_true", help="keluaran JSON")
@@ -89,6 +92,12 @@ def format_answer(ans: object) -> str:
 
     assert isinstance(ans, Answer)
     lines = [ans.text]
+    lines += [f"({n})" for n in ans.notices]
+    if ans.dropped:
+        lines.append(
+            ("Removed by citation check: " if ans.language == "en" else "Dihapus oleh pemeriksaan sumber: ")
+            + "; ".join(ans.dropped)
+        )
     if ans.citations:
         lines += ["", "Sources:" if ans.language == "en" else "Sumber:"]
         for c in ans.citations:
@@ -112,25 +121,47 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
     ans = answer(args.question, k=args.k, settings=settings)
     if args.json:
-        payload = {
-            "question": ans.question,
-            "text": ans.text,
-            "abstained": ans.abstained,
-            "language": ans.language,
-            "short_answer": ans.short_answer,
-            "citations": [asdict(c) for c in ans.citations],
-            "passages": [asdict(p) for p in ans.passages],
-        }
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        print(json.dumps(asdict(ans), ensure_ascii=False, indent=2))
     else:
         print(format_answer(ans))
     return 0
+
+
+def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from .answer import Answer
+    from .generate import Assistant
+    from .llm import describe_mode
+
+    assistant = Assistant(settings)
+    print(f"Tanya Sumsel — mode {describe_mode(settings)}. Ketik pertanyaan; 'baru' memulai ulang, 'keluar' selesai.")
+    while True:
+        try:
+            question = input("\n> ").strip()
+        except EOFError:
+            return 0
+        if question.lower() in {"keluar", "exit", "quit"}:
+            return 0
+        if question.lower() in {"baru", "reset"}:
+            assistant.reset()
+            print("Percakapan dimulai ulang.")
+            continue
+        if not question:
+            continue
+        try:
+            for item in assistant.stream(question):
+                if isinstance(item, Answer):
+                    print("\r" + format_answer(item) if assistant.model else format_answer(item))
+                else:
+                    print(item, end="", flush=True)
+        except TanyaError as exc:
+            print(f"Kesalahan: {exc}")
 
 
 def index_info(settings: Settings) -> dict[str, object]:
     """Summary of the live index (articles, chunks, date range, embedder), or raise when there is none."""
     from .errors import IndexMissingError
     from .ingest import files_fingerprint
+    from .llm import describe_mode
     from .store import read_manifest
 
     manifest = read_manifest(settings.index_dir)
@@ -146,7 +177,7 @@ def index_info(settings: Settings) -> dict[str, object]:
         "built_at": manifest["built_at"],
         "package_version": manifest["package_version"],
         "up_to_date": manifest.get("files_fingerprint") == files_fingerprint(settings.corpus_dir),
-        "answer_mode": "extractive (tanpa LLM)",
+        "answer_mode": describe_mode(settings),
     }
 
 
@@ -191,7 +222,14 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-COMMANDS = {"index": _cmd_index, "ask": _cmd_ask, "info": _cmd_info, "eval": _cmd_eval, "serve": _cmd_serve}
+COMMANDS = {
+    "index": _cmd_index,
+    "ask": _cmd_ask,
+    "chat": _cmd_chat,
+    "info": _cmd_info,
+    "eval": _cmd_eval,
+    "serve": _cmd_serve,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -91,6 +91,8 @@ def _penalty(span: Span, kind: str, qtype: str, question: str, head: str | None)
     penalty = 0.0
     if kind == "date" and not re.search(r"\d", span.text):
         penalty += 60  # a bare weekday is a weak answer when a numeric date is near
+    elif kind == "date" and re.fullmatch(r"(?:tahun\s+)?\d{4}(?:-an)?", span.text):
+        penalty += 40  # so is a bare year
     if kind == "amount":
         if re.match(r"(?:19|20)\d{2}\b(?!\s*(?:%|persen|ribu|juta|miliar|triliun))", span.text):
             penalty += 200  # a year is rarely the amount asked for
@@ -129,10 +131,18 @@ def _useful(span: Span, q_tokens: set[str], kind: str) -> bool:
     return len(new) >= max(1, len(words) // 2) if kind in ("name", "place") else bool(new)
 
 
+# "Apa isi/tujuan/… ?" asks for a description, not an entity: no short answer.
+_DESCRIPTIVE = re.compile(
+    r"\b(?:apa|apakah)\s+(?:isi|maksud|tujuan|alasan|peran|fungsi|dampak|hasil|arti|pesan|upaya|langkah|kata|"
+    r"yang dilakukan|saja)(?:nya)?\b|\bwhat (?:did|does|do|is the (?:content|purpose|role))\b",
+    re.I,
+)
+
+
 def extract(question: str, qtype: str, sentence: str) -> Span | None:
     """The best span of the wanted type in `sentence`, nearest to the question's words, or None."""
     kinds = WANT.get(qtype)
-    if not kinds:
+    if not kinds or (qtype == "what" and _DESCRIPTIVE.search(question)):
         return None
     q_tokens = set(tokens(question)) | set(terms(question, translate=True))
     m = _HEAD.search(question)
@@ -147,8 +157,8 @@ def extract(question: str, qtype: str, sentence: str) -> Span | None:
                 span = _trim_known(span, q_tokens - {head} if head else q_tokens)
             if not _useful(span, q_tokens, kind):
                 continue
-            if kind == "name" and span.start == 0 and " " not in span.text and span.text.lower() in STOPWORDS:
-                continue
+            if kind == "name" and span.start == 0 and " " not in span.text:
+                continue  # a lone capitalized word opening the sentence is usually just a capitalized word
             distance = min((abs(span.start - a) for a in anchors), default=len(sentence))
             score = rank * 1000 + distance + _penalty(span, kind, qtype, question, head)
             if best is None or score < best[0]:

@@ -12,10 +12,12 @@ from typing import Any
 
 import gradio as gr
 
-from .answer import Answer, answer, format_date
+from .answer import Answer, answer, detect_language, format_date, validate_question
 from .errors import TanyaError
+from .generate import stream_answer
 from .index import build_index
 from .ingest import SUPPORTED, Problem, parse_file
+from .llm import describe_mode, load_chat_model
 from .retrieve import load_retriever
 from .settings import Settings
 
@@ -78,32 +80,54 @@ def plain_sources(ans: Answer) -> str:
 
 
 def _chat_text(ans: Answer) -> str:
-    # Escape so article text can never inject HTML into the chat bubble.
-    return html.escape(ans.text, quote=False)
+    """The answer for the chat bubble, with notices; escaped so article text can never inject HTML."""
+    lines = [ans.text, *(f"_{n}_" for n in ans.notices)]
+    if ans.dropped:
+        label = "Removed by the citation check" if ans.language == "en" else "Dihapus oleh pemeriksaan sumber"
+        lines.append(f"_{label}: {len(ans.dropped)} kalimat/penanda._")
+    return html.escape("\n\n".join(lines), quote=False)
 
 
 def build_app(settings: Settings | None = None) -> gr.Blocks:
     """The Tanya Sumsel Blocks app (chat + corpus tabs), not launched."""
     settings = settings or Settings.from_env()
 
-    def chat_turn(question: str, history: list[dict[str, Any]]) -> Iterator[tuple[str, list[dict[str, Any]], str]]:
+    model = load_chat_model(settings)
+
+    def chat_turn(
+        question: str, history: list[dict[str, Any]], turns: list[tuple[str, str]]
+    ) -> Iterator[tuple[str, list[dict[str, Any]], str, list[tuple[str, str]]]]:
         history = [*history, {"role": "user", "content": html.escape(question or "", quote=False)}]
         try:
-            ans = answer(question, settings=settings)
+            question = validate_question(question, settings)
+            stream = stream_answer(
+                question,
+                retriever=load_retriever(settings),
+                k=settings.k,
+                lang=detect_language(question),
+                model=model,
+                history=turns,
+            )
+            partial = ""
+            for item in stream:
+                if isinstance(item, str):  # tokens from the LLM, shown as they arrive
+                    partial += item
+                    yield "", [*history, {"role": "assistant", "content": html.escape(partial, quote=False)}], "", turns
+                    continue
+                text = _chat_text(item)
+                if not partial:  # the extractive answer arrives whole: reveal it in a dozen steps
+                    words = text.split(" ")
+                    step = max(1, len(words) // 12)
+                    for n in range(step, len(words), step):
+                        yield "", [*history, {"role": "assistant", "content": " ".join(words[:n])}], "", turns
+                        time.sleep(0.02)
+                turns = [*turns, (question, item.text)][-10:]
+                yield "", [*history, {"role": "assistant", "content": text}], sources_html(item), turns
         except TanyaError as exc:
-            yield "", [*history, {"role": "assistant", "content": html.escape(str(exc), quote=False)}], ""
-            return
+            yield "", [*history, {"role": "assistant", "content": html.escape(str(exc), quote=False)}], "", turns
         except Exception:
-            log.exception("answer() failed for %r", question)
-            yield "", [*history, {"role": "assistant", "content": ERROR_TEXT}], ""
-            return
-        text = _chat_text(ans)
-        words = text.split(" ")
-        step = max(1, len(words) // 12)
-        for i in range(step, len(words), step):  # stream the answer in a dozen steps
-            yield "", [*history, {"role": "assistant", "content": " ".join(words[:i])}], ""
-            time.sleep(0.02)
-        yield "", [*history, {"role": "assistant", "content": text}], sources_html(ans)
+            log.exception("answering %r failed", question)
+            yield "", [*history, {"role": "assistant", "content": ERROR_TEXT}], "", turns
 
     def ask_api(question: str) -> str:
         """Answer text followed by its numbered sources."""
@@ -114,11 +138,13 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
 
     with gr.Blocks(title="Tanya Sumsel") as app:
         gr.Markdown(
-            "# Tanya Sumsel\nTanya jawab berita pemerintahan Sumatera Selatan, setiap jawaban dengan sumbernya."
+            "# Tanya Sumsel\nTanya jawab berita pemerintahan Sumatera Selatan, setiap jawaban dengan sumbernya. "
+            f"Mode jawaban: {describe_mode(settings)}."
         )
         with gr.Tab("Tanya"):
             with gr.Row():
                 with gr.Column(scale=3):
+                    turns = gr.State([])
                     chat = gr.Chatbot(label="Percakapan", height=460, elem_id="tanya-chat")
                     question = gr.Textbox(label="Pertanyaan", placeholder="Tulis pertanyaan…", elem_id="tanya-q")
                     with gr.Row():
@@ -129,8 +155,8 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                     gr.Markdown("### Sumber")
                     sources = gr.HTML(elem_id="tanya-sources")
             for trigger in (question.submit, send.click):
-                trigger(chat_turn, [question, chat], [question, chat, sources], api_visibility="private")
-            clear.click(lambda: ([], "", ""), None, [chat, question, sources], api_visibility="private")
+                trigger(chat_turn, [question, chat, turns], [question, chat, sources, turns], api_visibility="private")
+            clear.click(lambda: ([], "", "", []), None, [chat, question, sources, turns], api_visibility="private")
         with gr.Tab("Korpus"):
             _corpus_tab(settings)
         gr.api(ask_api, api_name="ask")

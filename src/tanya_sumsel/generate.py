@@ -1,0 +1,228 @@
+"""Generate: the LangChain retrieval chain (retrieve → prompt → chat model) with verified citations,
+follow-up handling, and the extractive answerer as its fallback."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from .answer import ABSTAIN_TEXT, Answer, Citation, compose
+from .chunk import split_sentences
+from .llm import prompt_text
+from .retrieve import Passage, Retriever, pin_query_threads
+from .settings import Settings
+from .textnorm import terms
+from .verify import Claim, verify
+
+log = logging.getLogger(__name__)
+
+History = Sequence[tuple[str, str]]  # (question, answer text) pairs, oldest first
+_ANAPHORA = re.compile(
+    r"\b(itu|tersebut|ini|dia|ia|beliau|mereka|nya|it|that|this|he|she|they|his|her|its|their)\b"
+    r"|\w+nya\b",
+    re.I,
+)
+FALLBACK_NOTICE = {
+    "id": "Model bahasa tidak menjawab; jawaban ekstraktif ditampilkan.",
+    "en": "The language model did not answer; showing the extractive answer.",
+}
+
+
+def is_followup(question: str) -> bool:
+    """Short questions or ones with pronouns/demonstratives lean on the previous turn."""
+    return len(question.split()) <= 5 or bool(_ANAPHORA.search(question))
+
+
+def followup_context(question: str, history: History) -> str:
+    """For a follow-up, the previous question: its topic steers retrieval and sentence choice (at half weight)."""
+    return history[-1][0] if history and is_followup(question) else ""
+
+
+def condense(question: str, history: History, model: BaseChatModel | None) -> tuple[str, str]:
+    """(retrieval query, context): the LLM's standalone rewrite when there is an LLM, else the question
+    plus the previous question as context."""
+    if not history:
+        return question, ""
+    if model is not None:
+        turns = "\n".join(f"Pengguna: {q}\nAsisten: {a}" for q, a in history[-3:])
+        try:
+            out = model.invoke(
+                [
+                    SystemMessage(prompt_text("condense_id")),
+                    HumanMessage(f"Percakapan:\n{turns}\n\nPertanyaan lanjutan: {question}"),
+                ]
+            )
+            text = str(out.content).strip().strip('"')
+            if text and len(text) < 500:
+                return text, ""
+        except Exception:  # any model failure falls back to the heuristic
+            log.warning("condensing the follow-up failed; using the heuristic", exc_info=True)
+    context = followup_context(question, history)
+    return (f"{question} {context}".strip(), context)
+
+
+def format_passages(passages: Sequence[Passage]) -> str:
+    """Numbered, delimited passages for the prompt (article text is data, never instructions)."""
+    blocks = []
+    for i, p in enumerate(passages, start=1):
+        meta = " | ".join(x for x in (p.title, p.source, p.date) if x)
+        body = p.text.replace("</passage>", "</ passage>")
+        blocks.append(f'<passage id="{i}">\n{meta}\n{body}\n</passage>')
+    return "\n\n".join(blocks)
+
+
+def build_messages(inputs: dict[str, object]) -> list[BaseMessage]:
+    """System prompt, earlier turns, then the numbered passages and the question."""
+    messages: list[BaseMessage] = [SystemMessage(prompt_text("system_id"))]
+    for q, a in list(inputs.get("history") or [])[-3:]:  # type: ignore[call-overload]
+        messages += [HumanMessage(q), AIMessage(a)]
+    passages = format_passages(inputs["passages"])  # type: ignore[arg-type]
+    messages.append(HumanMessage(f"Potongan berita:\n\n{passages}\n\nPertanyaan: {inputs['question']}"))
+    return messages
+
+
+def make_chain(model: BaseChatModel) -> Runnable:
+    """LCEL chain: {question, passages, history} → prompt → chat model → text (streams tokens)."""
+    return RunnableLambda(build_messages) | model | StrOutputParser()
+
+
+def _best_sentence(passage: Passage, claims: list[Claim]) -> tuple[str, int, int]:
+    want = set(terms(" ".join(c.text for c in claims)))
+    sentences = split_sentences(passage.text) or []
+    if not sentences:
+        return passage.text, passage.start, passage.end
+    s = max(sentences, key=lambda s: len(want & set(terms(s.text))))
+    return s.text, passage.start + s.start, passage.start + s.end
+
+
+def assemble(question: str, raw: str, passages: list[Passage], lang: str) -> Answer | None:
+    """Verified generative Answer with citations renumbered 1..N, or None when nothing verifiable remains."""
+    checked = verify(raw, passages)
+    if checked.not_found:
+        return Answer(
+            question, ABSTAIN_TEXT[lang], (), tuple(passages), True, lang, mode="generative", dropped=checked.dropped
+        )
+    if not checked.claims:
+        return None
+    order: dict[int, int] = {}
+    for claim in checked.claims:
+        for n in claim.cites:
+            order.setdefault(n, len(order) + 1)
+    sentences = []
+    for claim in checked.claims:
+        marks = "".join(f"[{order[n]}]" for n in claim.cites)
+        m = re.search(r"[.!?…]+[\"”’]?$", claim.text)
+        sentences.append(f"{claim.text[: m.start()]} {marks}{m.group(0)}" if m else f"{claim.text} {marks}")
+    citations = []
+    for n, new in order.items():
+        p = passages[n - 1]
+        quote, start, end = _best_sentence(p, [c for c in checked.claims if n in c.cites])
+        citations.append(Citation(new, p.article_id, p.title, p.source, p.date, p.url, quote, start, end, p.score))
+    return Answer(
+        question,
+        " ".join(sentences),
+        tuple(citations),
+        tuple(passages),
+        False,
+        lang,
+        mode="generative",
+        dropped=checked.dropped,
+    )
+
+
+def extractive(question: str, passages: list[Passage], lang: str, context: str = "") -> Answer:
+    """The offline answer: sentences chosen for the question (and a follow-up's context), quoted with citations."""
+    out = compose(question, passages, lang, context)
+    return Answer(question, out.text, out.citations, tuple(passages), out.abstained, lang, out.short_answer)
+
+
+def final_answer(items: Iterable[str | Answer]) -> Answer:
+    """Drain a `stream_answer` iterator and return its final `Answer`."""
+    last = deque(items, maxlen=1)
+    assert last and isinstance(last[0], Answer)
+    return last[0]
+
+
+def stream_answer(
+    question: str,
+    *,
+    retriever: Retriever,
+    k: int,
+    lang: str,
+    model: BaseChatModel | None,
+    history: History = (),
+) -> Iterator[str | Answer]:
+    """Yield text pieces as they are generated, then the final verified `Answer` (always last)."""
+    query, context = condense(question, history, model)
+    passages = retriever.search(query, k)
+    if model is None:
+        yield extractive(question, passages, lang, context)
+        return
+    raw: list[str] = []
+    try:
+        for piece in make_chain(model).stream({"question": question, "passages": passages, "history": history}):
+            raw.append(piece)
+            yield piece
+    except Exception:
+        log.warning("the chat model failed; falling back to the extractive answer", exc_info=True)
+        fallback = extractive(question, passages, lang, context)
+        yield replace(fallback, notices=(FALLBACK_NOTICE[lang],))
+        return
+    final = assemble(question, "".join(raw), passages, lang)
+    if final is None:
+        fallback = extractive(question, passages, lang, context)
+        notice = (
+            "Jawaban model tidak dapat diverifikasi terhadap sumbernya; jawaban ekstraktif ditampilkan."
+            if lang == "id"
+            else "The model's answer could not be verified; showing the extractive answer."
+        )
+        yield replace(fallback, notices=(notice,), dropped=verify("".join(raw), passages).dropped)
+        return
+    yield final
+
+
+class Assistant:
+    """Multi-turn conversation: keeps the history so follow-ups ("Kapan rapat itu digelar?") are understood."""
+
+    def __init__(self, settings: Settings | None = None, *, chat_model: BaseChatModel | None = None) -> None:
+        from .llm import load_chat_model
+        from .retrieve import load_retriever
+
+        self.settings = settings or Settings.from_env()
+        self.model = chat_model if chat_model is not None else load_chat_model(self.settings)
+        self.retriever = load_retriever(self.settings)
+        self.history: list[tuple[str, str]] = []
+
+    def stream(self, question: str) -> Iterator[str | Answer]:
+        """Like `stream_answer`, remembering the turn once the final `Answer` is out."""
+        from .answer import detect_language, validate_question
+
+        question = validate_question(question, self.settings)
+        pin_query_threads()
+        for item in stream_answer(
+            question,
+            retriever=self.retriever,
+            k=self.settings.k,
+            lang=detect_language(question),
+            model=self.model,
+            history=self.history,
+        ):
+            if isinstance(item, Answer):
+                self.history.append((question, item.text))
+            yield item
+
+    def ask(self, question: str) -> Answer:
+        """The final answer to `question` in the context of earlier turns."""
+        return final_answer(self.stream(question))
+
+    def reset(self) -> None:
+        """Forget the conversation."""
+        self.history.clear()

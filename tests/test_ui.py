@@ -129,7 +129,10 @@ def test_page_streams_answer_renders_sources_and_escapes_articles(server) -> Non
             "document.querySelector('#tanya-sources')?.innerText.includes('Cik Ujang')", timeout=60000
         )
         assert "Festival Perahu Bidar" in page.locator("#tanya-chat").inner_text()  # earlier turn kept
+        count = "(document.querySelector('#tanya-chat').innerText.match(/apel siaga/g) || []).length"
+        before = page.evaluate(count)
         ask_in_page(page, "Apa yang dia pimpin?")  # a follow-up: "dia" is the deputy governor
+        page.wait_for_function(f"{count} > {before}", timeout=60000)
         page.wait_for_function(
             "document.querySelector('#tanya-sources')?.innerText.includes('apel siaga')", timeout=60000
         )

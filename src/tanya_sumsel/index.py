@@ -234,8 +234,11 @@ def _embed_into(
             text = ch.embed_text(article)
             row = (ch.article_id, ch.ord, ch.start, ch.end, ch.text, " ".join(terms(text)))
             pending.append((row, text))
+    # Similar lengths per call: the encoder pads each batch to its longest text, so sorting saves work.
+    pending.sort(key=lambda item: len(item[1]))
     total = len(pending)
-    batch = max(settings.embed_batch_size * 8, 64)
+    # Small calls: the embedder is locked per call, so questions answered during a rebuild wait seconds, not minutes.
+    batch = settings.embed_batch_size * 2
     if progress:
         progress(0, total)
     for i in range(0, total, batch):

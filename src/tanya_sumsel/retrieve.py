@@ -119,6 +119,12 @@ def fuse(
     return sorted(fused.items(), key=lambda kv: -kv[1])
 
 
+def _log_progress(done: int, total: int) -> None:
+    """Default progress for a first-use build: a log line about every 10%."""
+    if total and (done == total or done * 10 // total != (done - 1) * 10 // total):
+        log.warning("Membangun indeks: %d/%d potongan", done, total)
+
+
 _LOADED: dict[tuple[str, str], tuple[str, Retriever]] = {}
 _LOAD_LOCK = threading.Lock()
 
@@ -134,7 +140,7 @@ def load_retriever(settings: Settings | None = None, *, progress: object = None)
         gen = current_generation(settings.index_dir)
         if gen is None and settings.auto_build and Path(settings.corpus_dir).is_dir():
             log.warning("Indeks belum ada; membangun dari %s …", settings.corpus_dir)
-            build_index(settings, progress=progress)  # type: ignore[arg-type]
+            build_index(settings, progress=progress or _log_progress)  # type: ignore[arg-type]
             gen = current_generation(settings.index_dir)
         cached = _LOADED.get(key)
         if cached and gen is not None and cached[0] == str(gen) and cached[1].settings == settings:

@@ -154,9 +154,17 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 with gr.Column(scale=2):
                     gr.Markdown("### Sumber")
                     sources = gr.HTML(elem_id="tanya-sources")
-            for trigger in (question.submit, send.click):
+            running = [
                 trigger(chat_turn, [question, chat, turns], [question, chat, sources, turns], api_visibility="private")
-            clear.click(lambda: ([], "", "", []), None, [chat, question, sources, turns], api_visibility="private")
+                for trigger in (question.submit, send.click)
+            ]
+            clear.click(  # also stops an answer still streaming, so it cannot refill the cleared chat
+                lambda: ([], "", "", []),
+                None,
+                [chat, question, sources, turns],
+                api_visibility="private",
+                cancels=running,
+            )
         with gr.Tab("Korpus"):
             _corpus_tab(settings)
         gr.api(ask_api, api_name="ask")

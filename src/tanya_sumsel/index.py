@@ -79,14 +79,16 @@ def check_compatible(manifest: dict[str, Any], settings: Settings, dim: int | No
     if built.get("id") != embedder_id(settings):
         raise IndexMismatchError(
             f"Indeks dibangun dengan embedder {built.get('id')!r}, tetapi pengaturan sekarang memakai "
-            f"{embedder_id(settings)!r}. {fix} (atau kembalikan TANYA_EMBED_MODEL)."
+            f"{embedder_id(settings)!r}",
+            f"{fix} (atau kembalikan TANYA_EMBED_MODEL).",
         )
     if dim is not None and built.get("dim") != dim:
-        raise IndexMismatchError(f"Dimensi indeks {built.get('dim')} ≠ dimensi embedder {dim}. {fix}")
+        raise IndexMismatchError(f"Dimensi indeks {built.get('dim')} ≠ dimensi embedder {dim}", fix)
     if manifest.get("chunking") != chunking_params(settings):
         raise IndexMismatchError(
             f"Indeks dibuat dengan pemotongan {manifest.get('chunking')}, pengaturan sekarang "
-            f"{chunking_params(settings)}. {fix}"
+            f"{chunking_params(settings)}",
+            fix,
         )
 
 
@@ -138,7 +140,7 @@ def build_index(
                 old_hashes = store.article_hashes()
                 store.close()
             except IndexMismatchError as exc:
-                reason, base = str(exc).split(". Jalankan")[0], None
+                reason, base = exc.reason, None
         new_hashes = {a.id: a.content_hash for a in corpus.articles}
         changed = [a for a in corpus.articles if old_hashes.get(a.id) != a.content_hash]
         removed = [aid for aid in old_hashes if aid not in new_hashes]
@@ -229,7 +231,7 @@ def _embed_into(
     """Chunk and embed `articles` into the generation in batches, reporting progress."""
     pending = []
     for article in articles:
-        gen.add_article(article, article.content_hash)
+        gen.add_article(article)
         for ch in chunk_article(article, settings.chunk_max_words, settings.chunk_overlap_sentences):
             text = ch.embed_text(article)
             row = (ch.article_id, ch.ord, ch.start, ch.end, ch.text, " ".join(terms(text)))

@@ -110,10 +110,10 @@ class Generation:
             self.vectors.remove_ids(np.asarray(chunk_ids, dtype=np.int64))
         return len(chunk_ids)
 
-    def add_article(self, article: Article, content_hash: str) -> None:
-        """Insert one article row."""
+    def add_article(self, article: Article) -> None:
+        """Insert one article row (with its content hash, for incremental updates)."""
         values = [getattr(article, c) for c in _ARTICLE_COLS]
-        self.db.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?)", (*values, content_hash))
+        self.db.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?)", (*values, article.content_hash))
 
     def add_chunks(self, rows: list[tuple[str, int, int, int, str, str]], vectors: np.ndarray) -> list[int]:
         """Insert chunk rows (article_id, ord, start, end, text, BM25 terms) with their vectors; returns ids."""
@@ -194,7 +194,8 @@ class IndexStore:
         if self.manifest.get("format_version") != FORMAT_VERSION:
             raise IndexMismatchError(
                 f"Indeks di {index_dir} memakai format versi {self.manifest.get('format_version')}, "
-                f"versi ini butuh {FORMAT_VERSION}. Jalankan: tanya-sumsel index --rebuild"
+                f"versi ini butuh {FORMAT_VERSION}",
+                f"Jalankan: tanya-sumsel index --rebuild --index {index_dir}",
             )
         self.vectors = faiss.read_index(str(gen / "vectors.faiss"))
         self.bm25 = BM25Index.load(gen)

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,11 +32,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    root = tmp_path_factory.mktemp("ui")
-    corpus = make_corpus(root)
-    (corpus / "bidar.txt").write_text(XSS_ARTICLE, encoding="utf-8")
+def start_server(root: Path, corpus: Path, **env_extra: str) -> tuple[subprocess.Popen[bytes], str]:
+    """`tanya-sumsel serve` on a free loopback port; returns the process and its URL once it answers."""
     port = free_port()
     env = {
         **os.environ,
@@ -43,26 +41,78 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         "TANYA_INDEX_DIR": str(root / "index"),
         "TANYA_PORT": str(port),
         "GRADIO_ANALYTICS_ENABLED": "False",
+        **env_extra,
     }
-    log = open(root / "server.log", "w")
+    log = open(root / f"server-{port}.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "tanya_sumsel.cli", "serve"], env=env, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.time() + 300
     while time.time() < deadline:
         try:
             urllib.request.urlopen(url, timeout=2)
-            break
+            return proc, url
+        except urllib.error.HTTPError:
+            return proc, url  # it answers (e.g. 401 behind a login)
         except OSError:
             if proc.poll() is not None:
-                pytest.fail(f"server exited: {(root / 'server.log').read_text()}")
+                pytest.fail(f"server exited: {(root / f'server-{port}.log').read_text()}")
             time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("server did not start in 300 s")
+    proc.kill()
+    pytest.fail("server did not start in 300 s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    root = tmp_path_factory.mktemp("ui")
+    corpus = make_corpus(root)
+    (corpus / "bidar.txt").write_text(XSS_ARTICLE, encoding="utf-8")
+    proc, url = start_server(root, corpus)
     yield url, corpus
     proc.terminate()
     proc.wait(timeout=30)
-    log.close()
+
+
+def test_login_required_when_auth_is_set(tmp_path, server) -> None:
+    from gradio_client import Client
+
+    _, corpus = server
+    proc, url = start_server(tmp_path, corpus, TANYA_AUTH="redaksi:rahasia")
+    try:
+        with pytest.raises(Exception):  # noqa: B017 - any refusal will do; the point is no answer without login
+            Client(url, verbose=False).predict("Siapa Sekda Sumsel?", api_name="/ask")
+        text = Client(url, auth=("redaksi", "rahasia"), verbose=False).predict("Siapa Sekda Sumsel?", api_name="/ask")
+        assert "Edward Candra" in text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_upload_checks_and_delete(fresh, tmp_path) -> None:
+    from tanya_sumsel.ui import delete_article, save_uploads
+
+    good = tmp_path / "baru.txt"
+    good.write_text("Jalan Tol Baru\nJalan tol Kayuagung dibuka Selasa (3/3/2026).", encoding="utf-8")
+    bad_type = tmp_path / "foto.png"
+    bad_type.write_bytes(b"\x89PNG")
+    empty = tmp_path / "kosong.jsonl"
+    empty.write_text('{"id": 1}\n', encoding="utf-8")
+    big = tmp_path / "besar.txt"
+    big.write_text("kata " * 1_300_000, encoding="utf-8")  # 6.5 MB > the 5 MB limit
+    report = save_uploads(fresh, [good, bad_type, empty, big])
+    assert "✓ baru.txt: 1 artikel disimpan" in report
+    assert "✗ foto.png: jenis berkas tidak didukung" in report
+    assert "✗ kosong.jsonl: tidak ada artikel terbaca" in report
+    assert "✗ besar.txt" in report and "melebihi batas" in report
+    assert sorted(p.name for p in (fresh.corpus_dir / "uploads").iterdir()) == ["baru.txt"]
+
+    from tanya_sumsel.index import build_index
+    from tanya_sumsel.store import IndexStore
+
+    build_index(fresh)
+    article_id = next(a.id for a in IndexStore(fresh.index_dir).articles().values() if a.title == "Jalan Tol Baru")
+    assert "dihapus" in delete_article(fresh, article_id)
+    assert not (fresh.corpus_dir / "uploads" / "baru.txt").exists()
+    assert "tidak ada di indeks" in delete_article(fresh, "tidak-ada")
 
 
 def test_binds_loopback_and_answers_through_the_api(server) -> None:

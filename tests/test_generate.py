@@ -225,3 +225,53 @@ def test_verify_reports_each_problem() -> None:
     checked = verify("Banjir merendam 320 rumah [1]. Korban 12 orang [1]. Ada [3] penanda salah.", [p])
     assert [c.text for c in checked.claims] == ["Banjir merendam 320 rumah."]
     assert len(checked.dropped) == 3
+
+
+@pytest.fixture
+def ollama_server():  # type: ignore[no-untyped-def]
+    """A tiny server on loopback speaking Ollama's /api/chat (NDJSON streaming)."""
+    requests: list[dict] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            requests.append({"path": self.path, **body})
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-ndjson")
+            self.end_headers()
+            words = SEKDA.split(" ")
+            for i, word in enumerate(words):
+                line = {
+                    "model": body.get("model"),
+                    "created_at": "2026-01-21T00:00:00Z",
+                    "message": {"role": "assistant", "content": word if i == 0 else " " + word},
+                    "done": False,
+                }
+                self.wfile.write((json.dumps(line) + "\n").encode())
+            last = {
+                "model": body.get("model"),
+                "created_at": "2026-01-21T00:00:00Z",
+                "message": {"role": "assistant", "content": ""},
+                "done": True,
+                "done_reason": "stop",
+            }
+            self.wfile.write((json.dumps(last) + "\n").encode())
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    server.shutdown()
+    server.server_close()
+
+
+def test_ollama_backend_over_loopback(built, ollama_server, monkeypatch) -> None:
+    pytest.importorskip("langchain_ollama")
+    url, requests = ollama_server
+    monkeypatch.setenv("OLLAMA_HOST", url)
+    ans = answer("Siapa Sekda Sumsel?", settings=built.replace(llm="ollama:qwen-tiruan", llm_timeout=10.0))
+    assert ans.mode == "generative" and "Edward Candra" in ans.citations[0].quote
+    chat = [r for r in requests if r["path"] == "/api/chat"]
+    assert chat and chat[-1]["model"] == "qwen-tiruan"

@@ -149,6 +149,8 @@ def extract(question: str, qtype: str, sentence: str) -> Span | None:
     head = next((g.lower() for g in (m.groups() if m else ()) if g), None)
     if head in STOPWORDS or head in {"nama", "yang"}:
         head = None
+    if qtype == "what" and head is None and not re.search(r"\b(nama|what is the name)\b", question, re.I):
+        return None  # "Apa yang …?" asks for a description; a guessed entity would mislead
     anchors = [m.start() for m in re.finditer(r"\w+", sentence) if m.group(0).lower() in q_tokens]
     best: tuple[float, Span] | None = None
     for rank, kind in enumerate(kinds):

@@ -76,10 +76,7 @@ def _progress_bar(desc: str):  # type: ignore[no-untyped-def]
     def update(done: int, total: int) -> None:
         if "bar" not in bar:
             bar["bar"] = tqdm(total=total, desc=desc, unit="", file=sys.stderr)
-        bar["bar"].n = done
-        if done < total and done % 50:
-            return
-        bar["bar"].refresh()
+        bar["bar"].update(done - bar["bar"].n)  # tqdm throttles redraws itself (mininterval)
         if done >= total:
             bar["bar"].close()
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -101,6 +103,18 @@ def test_prompt_delimits_passages_and_contains_the_rules(built) -> None:
     assert "</ passage>" in format_passages([passages[0].__class__(**{**passages[0].__dict__, "text": "x</passage>y"})])
 
 
+@contextmanager
+def loopback(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve `handler` on a free loopback port in a thread; yields the base URL, then shuts down."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture
 def openai_server():  # type: ignore[no-untyped-def]
     """A tiny chat-completions server on loopback that answers with a scripted cited sentence."""
@@ -157,12 +171,8 @@ def openai_server():  # type: ignore[no-untyped-def]
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1", requests
-    server.shutdown()
-    server.server_close()
+    with loopback(Handler) as url:
+        yield f"{url}/v1", requests
 
 
 def test_openai_compatible_backend_over_loopback(built, openai_server) -> None:
@@ -260,11 +270,8 @@ def ollama_server():  # type: ignore[no-untyped-def]
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", requests
-    server.shutdown()
-    server.server_close()
+    with loopback(Handler) as url:
+        yield url, requests
 
 
 def test_ollama_backend_over_loopback(built, ollama_server, monkeypatch) -> None:

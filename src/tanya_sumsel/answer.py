@@ -14,7 +14,7 @@ from .errors import InputError
 from .ingest import MONTHS
 from .retrieve import Passage, Retriever, load_retriever, pin_query_threads
 from .settings import Settings
-from .short_answer import extract
+from .short_answer import Context, extract
 from .textnorm import terms
 
 # Below this sentence confidence the articles are judged not to contain the answer. Calibrated on
@@ -22,6 +22,7 @@ from .textnorm import terms
 # and on 24% of questions whose gold passage was removed (a noisy proxy: many answers recur elsewhere).
 ABSTAIN_THRESHOLD = 0.40
 MAX_SENTENCES = 2
+SHORT_ANSWER_SENTENCES = 3  # the short answer is sought in this many best sentences
 ABSTAIN_TEXT = {
     "id": "Maaf, artikel yang tersedia tidak memuat jawaban atas pertanyaan ini.",
     "en": "Sorry, the available articles do not contain an answer to this question.",
@@ -219,14 +220,28 @@ class Composed:
     short_answer: str | None = None
 
 
+def answer_contexts(ranked: list[_Candidate]) -> list[Context]:
+    """The best sentences as the short-answer model sees them (scores relative to the best, ranks from 0)."""
+    best = ranked[0].score if ranked else 1.0
+    return [
+        Context(c.text, c.score / best if best else 0.0, n, c.passage.rank - 1, c.passage.score)
+        for n, c in enumerate(ranked[:SHORT_ANSWER_SENTENCES])
+    ]
+
+
 def compose(question: str, passages: list[Passage], lang: str, context: str = "") -> Composed:
-    """Extractive answer: the best sentences quoted with [n] markers, a short answer when the type allows."""
+    """Extractive answer: the best sentences quoted with [n] markers, a short answer when the type allows.
+
+    The sentence holding the short answer is quoted first, so the answer is always marked in citation [1]."""
     ranked = rank_sentences(question, passages, context=context)
     confidence = ranked[0].score if ranked else 0.0
     if confidence < ABSTAIN_THRESHOLD:
         return Composed(ABSTAIN_TEXT[lang], (), True, confidence)
+    found = extract(question, question_type(question), answer_contexts(ranked))
+    short = found[1] if found else None
+    if found and found[0]:
+        ranked.insert(0, ranked.pop(found[0]))
     chosen = select_sentences(ranked)
-    short = extract(question, question_type(question), chosen[0].text)
     citations: list[Citation] = []
     parts = []
     for n, c in enumerate(chosen, start=1):

@@ -1,12 +1,25 @@
-"""Short answers: the person, date, quantity or place a question asks for, cut verbatim from the cited sentence."""
+"""Short answers: the span of the best-ranked sentences that answers the question, scored by a small learned model.
+
+Every word span (up to `MAX_WORDS` words) of the top sentences is a candidate; hand-made features (the question
+type, date/amount/name/place patterns, distance to the question's words, capitalization, the sentence's rank …) go
+through a one-hidden-layer network trained on FacQA's train split (`benchmarks/train_short_answer.py`). The
+weights are plain JSON shipped with the package.
+"""
 
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
 
 from .ingest import MONTHS
-from .textnorm import STOPWORDS, terms, tokens
+from .textnorm import STOPWORDS, stem, terms, tokens
 
 _MONTH = "|".join(sorted((m for m in MONTHS if len(m) > 3), key=len, reverse=True))
 _DAY = r"(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu|Ahad)"
@@ -37,7 +50,24 @@ ORG_WORDS = frozenset(
     "universitas polres polda kodam bank perusahaan organisasi".split()
 )
 _HEAD = re.compile(r"\b(\w+)\s+(?:jenis\s+)?(?:apa|apakah|manakah|mana)\b|\b(?:apa|apakah)\s+nama\s+(\w+)", re.I)
-WANT = {"who": ("name",), "when": ("date",), "amount": ("amount",), "where": ("place", "name"), "what": ("name",)}
+# "Apa isi/tujuan/… ?" asks for a description, not an entity: no short answer.
+_DESCRIPTIVE = re.compile(
+    r"\b(?:apa|apakah)\s+(?:isi|maksud|tujuan|alasan|peran|fungsi|dampak|hasil|arti|pesan|upaya|langkah|kata|"
+    r"yang dilakukan|saja)(?:nya)?\b|\bwhat (?:did|does|do|is the (?:content|purpose|role))\b",
+    re.I,
+)
+ANSWERS_TYPES = ("who", "when", "amount", "where", "what")
+_TOKEN = re.compile(r"\w+(?:[.,/:'’-]\w+)*|[^\w\s]")
+_INNER = frozenset(".,()-&/")  # punctuation a span may contain ("H. Cik Ujang", "Helsinki, Finlandia", "(NPT)")
+MAX_WORDS = 10
+_PREV_CUES = (
+    frozenset("di ke dari kota provinsi kabupaten negara".split()),
+    frozenset("oleh kata ujar menurut".split()),
+    frozenset("yaitu yakni adalah ialah bernama sebagai merupakan disebut".split()),
+    frozenset("pada tanggal sejak hingga tahun bulan".split()),
+    frozenset("sebanyak sekitar mencapai sebesar senilai hanya lebih hampir total".split()),
+)
+N_FEATURES = 97
 
 
 @dataclass(frozen=True)
@@ -49,122 +79,192 @@ class Span:
     end: int
 
 
-def _candidates(sentence: str, kind: str) -> list[Span]:
-    if kind == "place":
-        return [Span(m.group(1), m.start(1), m.end(1)) for m in PLACE.finditer(sentence)]
-    pattern = {"date": DATE, "amount": AMOUNT, "name": NAME}[kind]
-    out = []
-    for m in pattern.finditer(sentence):
-        text = _balance(m.group(0).strip(" ,."))
-        if kind == "amount":
-            parts = text.rsplit(" ", 1)
-            if len(parts) == 2 and parts[1].lower() in STOPWORDS:
-                text = parts[0]
-        if text:
-            start = sentence.index(text, m.start())
-            out.append(Span(text, start, start + len(text)))
-    return out
+@dataclass(frozen=True)
+class Context:
+    """A candidate sentence and how it was ranked: score relative to the best sentence, ranks from 0."""
+
+    text: str
+    score: float
+    rank: int
+    passage_rank: int
+    passage_score: float
 
 
-def _balance(text: str) -> str:
-    """Drop unmatched brackets at the ends: 'Rabu (21/1/2026)' stays whole, '(21/1/2026' loses its '('."""
-    while text.endswith(")") and text.count(")") > text.count("("):
-        text = text[:-1].rstrip(" ,.")
-    while text.startswith("(") and text.count("(") > text.count(")"):
-        text = text[1:].lstrip()
-    return text
+@dataclass(frozen=True)
+class Question:
+    """What the features need to know about the question."""
+
+    qtype: str
+    head: str | None  # 'partai' in 'Partai apakah …?'
+    words: frozenset[str]
+    stems: frozenset[str]
 
 
-def _trim_known(span: Span, q_tokens: set[str]) -> Span:
-    """Drop leading words the question already says ('Wakil Gubernur H. Cik Ujang' → 'H. Cik Ujang')."""
-    text, start = span.text, span.start
-    while True:
-        m = re.match(r"(\w+)\s+", text)
-        if not m or m.group(1).lower() not in q_tokens:
-            return Span(text, start, span.end)
-        text, start = text[m.end() :], start + m.end()
-
-
-def _penalty(span: Span, kind: str, qtype: str, question: str, head: str | None) -> float:
-    """Soft preferences between candidates of the same kind (lower is better)."""
-    words = span.text.lower().split()
-    penalty = 0.0
-    if kind == "date" and not re.search(r"\d", span.text):
-        penalty += 60  # a bare weekday is a weak answer when a numeric date is near
-    elif kind == "date" and re.fullmatch(r"(?:tahun\s+)?\d{4}(?:-an)?", span.text):
-        penalty += 40  # so is a bare year
-    if kind == "amount":
-        if re.match(r"(?:19|20)\d{2}\b(?!\s*(?:%|persen|ribu|juta|miliar|triliun))", span.text):
-            penalty += 200  # a year is rarely the amount asked for
-        if re.search(r"\b(uang|harga|biaya|dana|hadiah|anggaran|nilai|gaji|rp)\b", question, re.I) and not re.match(
-            r"(Rp|US\$|USD|\$)", span.text
-        ):
-            penalty += 80
-        if re.fullmatch(r"\d+", span.text):
-            penalty += 20  # a bare number loses to one with its unit
-    if (
-        qtype == "who"
-        and words
-        and words[0] in ORG_WORDS
-        and not re.search(r"\b(pihak|lembaga|organisasi|badan|instansi|partai|tim|klub)\b", question, re.I)
-    ):
-        penalty += 60
-    if head and head in words:
-        penalty -= 40  # 'Partai apakah …?' → a candidate that names a Partai
-    return penalty
-
-
-_CALENDAR = frozenset("senin selasa rabu kamis jumat sabtu minggu ahad pagi siang sore malam".split()) | frozenset(
-    MONTHS
-)
-
-
-def _useful(span: Span, q_tokens: set[str], kind: str) -> bool:
-    words = [w for w in tokens(span.text) if w not in STOPWORDS]
-    if not words:
-        return False
-    if kind in ("name", "place") and all(w in _CALENDAR or w.isdigit() for w in words):
-        return False  # 'Minggu' or 'Agustus 2005' is not a name or a place
-    if kind == "name" and len(words) == 1 and words[0] in STOPWORDS:
-        return False
-    new = [w for w in words if w not in q_tokens]
-    return len(new) >= max(1, len(words) // 2) if kind in ("name", "place") else bool(new)
-
-
-# "Apa isi/tujuan/… ?" asks for a description, not an entity: no short answer.
-_DESCRIPTIVE = re.compile(
-    r"\b(?:apa|apakah)\s+(?:isi|maksud|tujuan|alasan|peran|fungsi|dampak|hasil|arti|pesan|upaya|langkah|kata|"
-    r"yang dilakukan|saja)(?:nya)?\b|\bwhat (?:did|does|do|is the (?:content|purpose|role))\b",
-    re.I,
-)
-
-
-def extract(question: str, qtype: str, sentence: str) -> Span | None:
-    """The best span of the wanted type in `sentence`, nearest to the question's words, or None."""
-    kinds = WANT.get(qtype)
-    if not kinds or (qtype == "what" and _DESCRIPTIVE.search(question)):
-        return None
-    q_tokens = set(tokens(question)) | set(terms(question, translate=True))
+def parse_question(question: str, qtype: str) -> Question:
+    """The question's type, head noun and words."""
     m = _HEAD.search(question)
     head = next((g.lower() for g in (m.groups() if m else ()) if g), None)
     if head in STOPWORDS or head in {"nama", "yang"}:
         head = None
-    if qtype == "what" and head is None and not re.search(r"\b(nama|what is the name)\b", question, re.I):
-        return None  # "Apa yang …?" asks for a description; a guessed entity would mislead
-    anchors = [m.start() for m in re.finditer(r"\w+", sentence) if m.group(0).lower() in q_tokens]
-    best: tuple[float, Span] | None = None
-    for rank, kind in enumerate(kinds):
-        for span in _candidates(sentence, kind):
-            if kind in ("name", "place"):
-                span = _trim_known(span, q_tokens - {head} if head else q_tokens)
-            if not _useful(span, q_tokens, kind):
-                continue
-            if kind == "name" and span.start == 0 and " " not in span.text:
-                continue  # a lone capitalized word opening the sentence is usually just a capitalized word
-            distance = min((abs(span.start - a) for a in anchors), default=len(sentence))
-            score = rank * 1000 + distance + _penalty(span, kind, qtype, question, head)
-            if best is None or score < best[0]:
-                best = (score, span)
-        if best is not None:
+    return Question(qtype, head, frozenset(tokens(question)), frozenset(terms(question, translate=True)))
+
+
+def _spans(words: list[str]) -> list[tuple[int, int]]:
+    """[i, j) word-index spans: start on a word, end on a word or ')', cross only `_INNER` punctuation."""
+    out = []
+    for i, w in enumerate(words):
+        if not w[0].isalnum():
+            continue
+        for j in range(i, min(len(words), i + MAX_WORDS)):
+            if not words[j][0].isalnum() and words[j] not in _INNER:
+                break
+            if words[j][0].isalnum() or words[j] == ")":
+                out.append((i, j + 1))
+    return out
+
+
+def _pattern_spans(sentence: str, toks: list[tuple[str, int, int]]) -> dict[str, list[tuple[int, int]]]:
+    """Token spans matched by the date/amount/name/place patterns."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    matches = [
+        (k, m.start(), m.end())
+        for k, p in (("date", DATE), ("amount", AMOUNT), ("name", NAME))
+        for m in p.finditer(sentence)
+    ]
+    matches += [("place", m.start(1), m.end(1)) for m in PLACE.finditer(sentence)]
+    for kind, s, e in matches:
+        inside = [n for n, t in enumerate(toks) if t[1] >= s and t[2] <= e]
+        if inside:
+            found.setdefault(kind, []).append((inside[0], inside[-1] + 1))
+    return found
+
+
+def _keys(words: list[str], spans: list[tuple[int, int]]) -> list[str]:
+    low = [w.lower() if w[0].isalnum() else "" for w in words]
+    return [" ".join(w for w in low[i:j] if w) for i, j in spans]
+
+
+def span_keys(sentence: str) -> list[str]:
+    """Normalized text of every candidate span, for counting repeats across sentences."""
+    words = [m.group(0) for m in _TOKEN.finditer(sentence)]
+    return _keys(words, _spans(words))
+
+
+def features(q: Question, ctx: Context, counts: Counter[str]) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """Character spans of every candidate in `ctx.text` and their feature rows (vectorized over spans)."""
+    toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(ctx.text)]
+    words = [t[0] for t in toks]
+    spans = _spans(words)
+    if not spans:
+        return [], np.zeros((0, N_FEATURES), dtype=np.float32)
+    n = len(words)
+    low = [w.lower() for w in words]
+    isword = np.array([w[0].isalnum() for w in words])
+    cap = np.array([w[0].isupper() or w[0].isdigit() for w in words])
+    inq = np.array([w in q.words or stem(w) in q.stems for w in low])
+    stop = np.array([w in STOPWORDS for w in low])
+    anchor = isword & inq & ~stop
+
+    def upto(flags: np.ndarray) -> np.ndarray:  # prefix counts over word tokens: upto(x)[j] - upto(x)[i]
+        return np.concatenate([[0], np.cumsum(flags & isword)])
+
+    i = np.array([a for a, _ in spans])
+    j = np.array([b for _, b in spans])
+    nw = (upto(np.ones(n, bool))[j] - upto(np.ones(n, bool))[i]).astype(np.float32)
+    allcap = upto(cap)[j] - upto(cap)[i] == nw
+    digit = upto(np.array([w[0].isdigit() for w in words]))
+    overlap = (upto(inq)[j] - upto(inq)[i]) / nw
+    prev_anchor = np.maximum.accumulate(np.where(anchor, np.arange(n), -1000))  # last anchor at or before k
+    next_anchor = np.minimum.accumulate(np.where(anchor, np.arange(n), 1000)[::-1])[::-1]
+    left = i - np.concatenate([[-1000], prev_anchor])[i]  # nearest anchor before the span
+    right = np.concatenate([next_anchor, [1000]])[j] - j + 1  # nearest anchor after it
+    near = np.minimum(left, right)
+    near = np.where(near > 500, 30, near)  # no question word outside the span
+    f = np.zeros((len(spans), N_FEATURES), dtype=np.float32)
+    f[:, 0] = 1.0
+    f[np.arange(len(spans)), np.minimum(nw, 6).astype(int)] = 1.0  # length buckets 1 … 6+
+    f[:, 7], f[:, 8], f[:, 9] = allcap, cap[i], cap[j - 1]
+    f[:, 10] = digit[j] - digit[i] > 0
+    f[:, 11], f[:, 12] = overlap, overlap == 1.0
+    f[:, 13], f[:, 14] = stop[i], stop[j - 1]
+    pad = np.concatenate([[False], isword & cap & ~inq, [False]])  # index k + 1 is token k
+    f[:, 15], f[:, 16] = pad[i], pad[j + 1]  # the span cuts a capitalized run
+    f[:, 17] = np.log1p(near)
+    f[:, 18], f[:, 19] = (left >= 1) & (left <= 2), (right >= 1) & (right <= 2)
+    f[:, 20] = ctx.score
+    f[:, 21 + min(ctx.rank, 3)] = 1.0
+    f[:, 25 + min(ctx.passage_rank, 2)] = 1.0
+    base = 36 + (ANSWERS_TYPES.index(q.qtype) if q.qtype in ANSWERS_TYPES else 4) * 9
+    keys = i * 1000 + j
+    patterns = _pattern_spans(ctx.text, toks)
+    for k, kind in enumerate(("date", "amount", "name", "place")):
+        found = patterns.get(kind, [])
+        member = np.zeros(n, dtype=bool)
+        for a, b in found:
+            member[a:b] = True
+        is_exact = np.isin(keys, [a * 1000 + b for a, b in found])
+        inside = upto(member)[j] - upto(member)[i] == nw
+        f[:, 28 + k], f[:, 32 + k], f[:, base + k] = is_exact, inside & ~is_exact, is_exact
+        f[:, base + 4] = np.maximum(f[:, base + 4], inside)
+    f[:, base + 5], f[:, base + 6], f[:, base + 7], f[:, base + 8] = f[:, 10], allcap, cap[i] & ~allcap, overlap
+    prev = ["", *low]
+    for k, cues in enumerate(_PREV_CUES):
+        f[:, 81 + k] = np.array([w in cues for w in prev])[i]
+    if q.head is not None:
+        is_head = np.array([w == q.head for w in low])
+        heads = np.concatenate([[0], np.cumsum(is_head)])
+        f[:, 86], f[:, 87], f[:, 88] = is_head[i], heads[j] - heads[i] > 0, np.concatenate([[False], is_head])[i]
+    opened, closed, comma = (np.concatenate([[0], np.cumsum([w == c for w in words])]) for c in "(),")
+    has_open, has_close = opened[j] - opened[i] > 0, closed[j] - closed[i] > 0
+    f[:, 89], f[:, 90], f[:, 91] = has_open & has_close, has_open != has_close, comma[j] - comma[i] > 0
+    f[:, 92] = np.array([w in (".", ",", "-", "(") for w in words])[j - 1]
+    f[:, 93] = np.array([w in ORG_WORDS for w in low])[i]
+    f[:, 94] = ctx.passage_score
+    f[:, 95] = np.array([w[0].islower() for w in words])[i]
+    f[:, 96] = np.log([counts.get(key, 1) for key in _keys(words, spans)])  # the same span in other top sentences
+    return [(toks[a][1], toks[b - 1][2]) for a, b in spans], f
+
+
+@lru_cache(maxsize=1)
+def _model() -> dict[str, np.ndarray]:
+    raw = json.loads(resources.files(__package__).joinpath("short_answer_model.json").read_text(encoding="utf-8"))
+    return {k: np.asarray(v, dtype=np.float32) for k, v in raw.items() if k != "about"}
+
+
+def score(rows: np.ndarray) -> np.ndarray:
+    """The model's score for each feature row (higher is better)."""
+    m = _model()
+    hidden = np.maximum(((rows - m["mean"]) / m["scale"]) @ m["w1"].T + m["b1"], 0.0)
+    return hidden @ m["w2"] + m["b2"]
+
+
+def extract(question: str, qtype: str, contexts: Sequence[Context]) -> tuple[int, Span] | None:
+    """The best answer span over `contexts` as (index of its sentence, span), or None for descriptive questions."""
+    if not contexts or qtype in ("why", "how") or _DESCRIPTIVE.search(question):
+        return None
+    q = parse_question(question, qtype)
+    counts: Counter[str] = Counter()
+    for ctx in contexts:
+        counts.update(set(span_keys(ctx.text)))
+    best: tuple[float, int, Span] | None = None
+    for n, ctx in enumerate(contexts):
+        chars, rows = features(q, ctx, counts)
+        if not chars:
+            continue
+        scores = score(rows)
+        k = int(np.argmax(scores))
+        if best is None or scores[k] > best[0]:
+            s, e = chars[k]
+            best = (float(scores[k]), n, Span(ctx.text[s:e], s, e))
+    return (best[1], _trim_known(best[2], q, contexts[best[1]].text)) if best else None
+
+
+def _trim_known(span: Span, q: Question, sentence: str) -> Span:
+    """Drop leading words the question already says ('Sumsel, H. Cik Ujang' → 'H. Cik Ujang')."""
+    start = span.start
+    while m := re.match(r"(\w+)[\s,]+", sentence[start : span.end]):
+        word = m.group(1).lower()
+        if word == q.head or not (word in q.words or stem(word) in q.stems):
             break
-    return best[1] if best else None
+        start += m.end()
+    return Span(sentence[start : span.end], start, span.end)

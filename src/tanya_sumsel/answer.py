@@ -22,7 +22,7 @@ from .textnorm import terms
 # and on 24% of questions whose gold passage was removed (a noisy proxy: many answers recur elsewhere).
 ABSTAIN_THRESHOLD = 0.40
 MAX_SENTENCES = 2
-SHORT_ANSWER_SENTENCES = 3  # the short answer is sought in this many best sentences
+SHORT_ANSWER_SENTENCES = 5  # the short answer is sought in this many best sentences
 ABSTAIN_TEXT = {
     "id": "Maaf, artikel yang tersedia tidak memuat jawaban atas pertanyaan ini.",
     "en": "Sorry, the available articles do not contain an answer to this question.",
@@ -125,7 +125,7 @@ def format_date(iso: str | None, lang: str = "id") -> str:
 
 def question_type(question: str) -> str:
     """Coarse question type: who, when, amount, where, why, how, what."""
-    q = question.lower()
+    q = re.sub(r'"[^"]*"|“[^”]*”', " ", question.lower())  # a quoted title ("Mengapa …") is not the question word
     table = [
         ("who", r"\bsiapa|\bwho\b|\bwhom\b"),
         ("when", r"\bkapan|\bwhen\b|\btanggal berapa|\bhari apa|\btahun berapa|\bpukul berapa|\bwhat (date|year|day)"),
@@ -239,9 +239,11 @@ def compose(question: str, passages: list[Passage], lang: str, context: str = ""
         return Composed(ABSTAIN_TEXT[lang], (), True, confidence)
     found = extract(question, question_type(question), answer_contexts(ranked))
     short = found[1] if found else None
-    if found and found[0]:
-        ranked.insert(0, ranked.pop(found[0]))
-    chosen = select_sentences(ranked)
+    if found and found[0]:  # the answer sits in a lower-ranked sentence: quote it first, the best one second
+        lead = ranked.pop(found[0])
+        chosen = [lead, ranked[0]]
+    else:
+        chosen = select_sentences(ranked)
     citations: list[Citation] = []
     parts = []
     for n, c in enumerate(chosen, start=1):

@@ -2,7 +2,7 @@
 
 Every word span (up to `MAX_WORDS` words) of the top sentences is a candidate; hand-made features (the question
 type, date/amount/name/place patterns, distance to the question's words, capitalization, the sentence's rank …) go
-through a one-hidden-layer network trained on FacQA's train split (`benchmarks/train_short_answer.py`). The
+through one-hidden-layer networks (averaged) trained on FacQA's train split (`benchmarks/train_short_answer.py`). The
 weights are plain JSON shipped with the package.
 """
 
@@ -40,6 +40,7 @@ AMOUNT = re.compile(
     re.I,
 )
 _TITLE = r"(?:Dr|Drs|Dra|H|Hj|Ir|Prof|KH|Kol|Brigjen|Irjen|Kapt|Letkol|Jenderal)\.?"
+_TITLES = frozenset("dr drs dra h hj ir prof kh kol brigjen irjen kapt letkol jenderal mh sh se mm msi si st".split())
 NAME = re.compile(
     rf"(?:{_TITLE}\s+)*[A-Z][\w'’.-]*(?:\s+(?:(?:bin|binti|van|de|der|al|dan|of)\s+)?(?:[A-Z][\w'’.-]*|\d+\b))*"
     r"(?:,\s*(?:MH|SH|SE|MM|M\.Si|S\.E|S\.H|M\.H|M\.Sc|Ph\.D)\.?)?"
@@ -53,7 +54,7 @@ _HEAD = re.compile(r"\b(\w+)\s+(?:jenis\s+)?(?:apa|apakah|manakah|mana)\b|\b(?:a
 # "Apa isi/tujuan/… ?" asks for a description, not an entity: no short answer.
 _DESCRIPTIVE = re.compile(
     r"\b(?:apa|apakah)\s+(?:isi|maksud|tujuan|alasan|peran|fungsi|dampak|hasil|arti|pesan|upaya|langkah|kata|"
-    r"yang dilakukan|saja)(?:nya)?\b|\bwhat (?:did|does|do|is the (?:content|purpose|role))\b",
+    r"yang dilakukan|saja(?!\s+nama))(?:nya)?\b|\bwhat (?:did|does|do|is the (?:content|purpose|role))\b",
     re.I,
 )
 ANSWERS_TYPES = ("who", "when", "amount", "where", "what")
@@ -252,6 +253,10 @@ def extract(question: str, qtype: str, contexts: Sequence[Context]) -> tuple[int
         if not chars:
             continue
         scores = score(rows)
+        for n_span, (s, e) in enumerate(chars):  # '(Sumsel,) Dr. Drs' names nobody: titles and question words only
+            new = [w for w in re.findall(r"\w+", ctx.text[s:e].lower()) if w not in q.words and stem(w) not in q.stems]
+            if all(w in _TITLES for w in new):
+                scores[n_span] = -np.inf
         k = int(np.argmax(scores))
         if best is None or scores[k] > best[0]:
             s, e = chars[k]
@@ -260,11 +265,14 @@ def extract(question: str, qtype: str, contexts: Sequence[Context]) -> tuple[int
 
 
 def _trim_known(span: Span, q: Question, sentence: str) -> Span:
-    """Drop leading words the question already says ('Sumsel, H. Cik Ujang' → 'H. Cik Ujang')."""
-    start = span.start
-    while m := re.match(r"(\w+)[\s,]+", sentence[start : span.end]):
+    """Drop leading words the question already says ('Sumsel, H. Cik Ujang' → 'H. Cik Ujang') and trailing
+    stopwords ('H. Cik Ujang yang' → 'H. Cik Ujang')."""
+    start, end = span.start, span.end
+    while m := re.match(r"(\w+)[\s,]+", sentence[start:end]):
         word = m.group(1).lower()
         if word == q.head or not (word in q.words or stem(word) in q.stems):
             break
         start += m.end()
-    return Span(sentence[start : span.end], start, span.end)
+    while (m := re.search(r"[\s,]+(\w+)$", sentence[start:end])) and m.group(1).lower() in STOPWORDS:
+        end = start + m.start()
+    return Span(sentence[start:end], start, end)

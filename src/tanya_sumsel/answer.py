@@ -242,7 +242,7 @@ def compose(question: str, passages: list[Passage], lang: str, context: str = ""
     short = found[1] if found else None
     if found and found[0]:  # the answer sits in a lower-ranked sentence: quote it first, the best one second
         lead = ranked.pop(found[0])
-        chosen = [lead, ranked[0]]
+        chosen = [lead] if ranked[0].text == lead.text else [lead, ranked[0]]
     else:
         chosen = select_sentences(ranked)
     citations: list[Citation] = []

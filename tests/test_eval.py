@@ -47,53 +47,50 @@ def test_facqa_sample_meets_regression_thresholds(tmp_path) -> None:
     assert "recall@5" in proc.stdout
 
 
+def write_jsonl(path, rows):
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    return path
+
+
 def test_report_on_small_corpus_with_unanswerable_questions(tmp_path, built) -> None:
-    corpus = tmp_path / "c.jsonl"
-    corpus.write_text(
-        "\n".join(
-            json.dumps(r)
-            for r in [
-                {
-                    "id": "a1",
-                    "title": "Rakor Pemprov",
-                    "text": "Sekretaris Daerah Sumsel Edward Candra membacakan laporan.",
-                },
-                {
-                    "id": "a2",
-                    "title": "Banjir",
-                    "text": "Banjir merendam 320 rumah di Muara Enim pada Senin (3/2/2026).",
-                },
-            ]
-        ),
-        encoding="utf-8",
+    corpus = write_jsonl(
+        tmp_path / "c.jsonl",
+        [
+            {
+                "id": "a1",
+                "title": "Rakor Pemprov",
+                "text": "Sekretaris Daerah Sumsel Edward Candra membacakan laporan.",
+            },
+            {
+                "id": "a2",
+                "title": "Banjir",
+                "text": "Banjir merendam 320 rumah di Muara Enim pada Senin (3/2/2026).",
+            },
+        ],
     )
-    questions = tmp_path / "q.jsonl"
-    questions.write_text(
-        "\n".join(
-            json.dumps(r)
-            for r in [
-                {
-                    "id": "q1",
-                    "question": "Siapa Sekretaris Daerah Sumsel?",
-                    "answers": ["Edward Candra"],
-                    "doc_ids": ["a1"],
-                },
-                {
-                    "id": "q2",
-                    "question": "Berapa rumah terendam banjir di Muara Enim?",
-                    "answers": ["320 rumah"],
-                    "doc_ids": ["a2"],
-                },
-                {
-                    "id": "q3",
-                    "question": "Siapa juara Piala Dunia 2022?",
-                    "answers": [],
-                    "doc_ids": [],
-                    "answerable": False,
-                },
-            ]
-        ),
-        encoding="utf-8",
+    questions = write_jsonl(
+        tmp_path / "q.jsonl",
+        [
+            {
+                "id": "q1",
+                "question": "Siapa Sekretaris Daerah Sumsel?",
+                "answers": ["Edward Candra"],
+                "doc_ids": ["a1"],
+            },
+            {
+                "id": "q2",
+                "question": "Berapa rumah terendam banjir di Muara Enim?",
+                "answers": ["320 rumah"],
+                "doc_ids": ["a2"],
+            },
+            {
+                "id": "q3",
+                "question": "Siapa juara Piala Dunia 2022?",
+                "answers": [],
+                "doc_ids": [],
+                "answerable": False,
+            },
+        ],
     )
     report = evaluate(corpus, questions, k=10, settings=built.replace(cache_dir=tmp_path / "cache"))
     assert report["n"] == 3

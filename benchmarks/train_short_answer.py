@@ -24,7 +24,7 @@ from tanya_sumsel.evaluate import eval_settings, load_questions, token_f1
 from tanya_sumsel.index import build_index
 from tanya_sumsel.retrieve import load_retriever, pin_query_threads
 from tanya_sumsel.settings import Settings
-from tanya_sumsel.short_answer import features, parse_question, span_keys
+from tanya_sumsel.short_answer import features, parse_question, score, span_keys
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "facqa-dev"
 LAST_TRAIN = 2495  # q-dev-0001…2495 come from FacQA's train split
@@ -107,7 +107,7 @@ def report(m: dict[str, np.ndarray], data: list) -> str:
     """Mean F1 of the top-scored candidate, overall and per question type."""
     by: dict[str, list[float]] = {}
     for _, qtype, x, y in data:
-        z = np.maximum(((x - m["mean"]) / m["scale"]) @ m["w1"].T + m["b1"], 0) @ m["w2"] + m["b2"]
+        z = score(x, m)
         by.setdefault(qtype, []).append(float(y[int(np.argmax(z))]))
     overall = statistics.fmean(v for vals in by.values() for v in vals)
     kinds = ", ".join(f"{k} {statistics.fmean(v):.3f} (n={len(v)})" for k, v in sorted(by.items()))

@@ -39,8 +39,9 @@ AMOUNT = re.compile(
     rf"seratus|seribu)\b(?:\s+{_SCALE})?(?:\s+[a-zA-Z]+)?",
     re.I,
 )
-_TITLE = r"(?:Dr|Drs|Dra|H|Hj|Ir|Prof|KH|Kol|Brigjen|Irjen|Kapt|Letkol|Jenderal)\.?"
-_TITLES = frozenset("dr drs dra h hj ir prof kh kol brigjen irjen kapt letkol jenderal mh sh se mm msi si st".split())
+_TITLE_WORDS = "Dr Drs Dra H Hj Ir Prof KH Kol Brigjen Irjen Kapt Letkol Jenderal".split()
+_TITLE = rf"(?:{'|'.join(_TITLE_WORDS)})\.?"
+_TITLES = frozenset(w.lower() for w in _TITLE_WORDS) | frozenset("mh sh se mm msi si st".split())  # + degrees
 NAME = re.compile(
     rf"(?:{_TITLE}\s+)*[A-Z][\w'’.-]*(?:\s+(?:(?:bin|binti|van|de|der|al|dan|of)\s+)?(?:[A-Z][\w'’.-]*|\d+\b))*"
     r"(?:,\s*(?:MH|SH|SE|MM|M\.Si|S\.E|S\.H|M\.H|M\.Sc|Ph\.D)\.?)?"
@@ -99,6 +100,10 @@ class Question:
     head: str | None  # 'partai' in 'Partai apakah …?'
     words: frozenset[str]
     stems: frozenset[str]
+
+    def knows(self, word: str) -> bool:
+        """Whether the question already says this lower-case word (as written or stemmed)."""
+        return word in self.words or stem(word) in self.stems
 
 
 def parse_question(question: str, qtype: str) -> Question:
@@ -162,7 +167,7 @@ def features(q: Question, ctx: Context, counts: Counter[str]) -> tuple[list[tupl
     low = [w.lower() for w in words]
     isword = np.array([w[0].isalnum() for w in words])
     cap = np.array([w[0].isupper() or w[0].isdigit() for w in words])
-    inq = np.array([w in q.words or stem(w) in q.stems for w in low])
+    inq = np.array([q.knows(w) for w in low])
     stop = np.array([w in STOPWORDS for w in low])
     anchor = isword & inq & ~stop
 
@@ -171,7 +176,8 @@ def features(q: Question, ctx: Context, counts: Counter[str]) -> tuple[list[tupl
 
     i = np.array([a for a, _ in spans])
     j = np.array([b for _, b in spans])
-    nw = (upto(np.ones(n, bool))[j] - upto(np.ones(n, bool))[i]).astype(np.float32)
+    count = upto(np.ones(n, bool))
+    nw = (count[j] - count[i]).astype(np.float32)
     allcap = upto(cap)[j] - upto(cap)[i] == nw
     digit = upto(np.array([w[0].isdigit() for w in words]))
     overlap = (upto(inq)[j] - upto(inq)[i]) / nw
@@ -232,9 +238,9 @@ def _model() -> dict[str, np.ndarray]:
     return {k: np.asarray(v, dtype=np.float32) for k, v in raw.items() if k != "about"}
 
 
-def score(rows: np.ndarray) -> np.ndarray:
-    """The model's score for each feature row (higher is better)."""
-    m = _model()
+def score(rows: np.ndarray, model: dict[str, np.ndarray] | None = None) -> np.ndarray:
+    """The model's (default: the shipped one's) score for each feature row (higher is better)."""
+    m = model if model is not None else _model()
     hidden = np.maximum(((rows - m["mean"]) / m["scale"]) @ m["w1"].T + m["b1"], 0.0)
     return hidden @ m["w2"] + m["b2"]
 
@@ -254,7 +260,7 @@ def extract(question: str, qtype: str, contexts: Sequence[Context]) -> tuple[int
             continue
         scores = score(rows)
         for n_span, (s, e) in enumerate(chars):  # '(Sumsel,) Dr. Drs' names nobody: titles and question words only
-            new = [w for w in re.findall(r"\w+", ctx.text[s:e].lower()) if w not in q.words and stem(w) not in q.stems]
+            new = [w for w in re.findall(r"\w+", ctx.text[s:e].lower()) if not q.knows(w)]
             if all(w in _TITLES for w in new):
                 scores[n_span] = -np.inf
         k = int(np.argmax(scores))
@@ -270,7 +276,7 @@ def _trim_known(span: Span, q: Question, sentence: str) -> Span:
     start, end = span.start, span.end
     while m := re.match(r"(\w+)[\s,]+", sentence[start:end]):
         word = m.group(1).lower()
-        if word == q.head or not (word in q.words or stem(word) in q.stems):
+        if word == q.head or not q.knows(word):
             break
         start += m.end()
     while (m := re.search(r"[\s,]+(\w+)$", sentence[start:end])) and m.group(1).lower() in STOPWORDS:

@@ -148,10 +148,14 @@ def tokens(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=2)
-def _phrases(use_stem: bool) -> dict[tuple[str, ...], str]:
-    """Expanded phrase (as terms) → acronym, longest first."""
+def _phrases(use_stem: bool) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """First term → (expanded phrase as terms, acronym) pairs, longest phrase first."""
     table = {tuple(stem(w) if use_stem else w for w in long.split()): short for short, long in EXPANSIONS.items()}
-    return dict(sorted(table.items(), key=lambda kv: -len(kv[0])))
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase, short in sorted(table.items(), key=lambda kv: -len(kv[0])):
+        if len(phrase) > 1:
+            by_first.setdefault(phrase[0], []).append((phrase, short))
+    return by_first
 
 
 def terms(text: str, *, use_stem: bool = True, expand: bool = True, translate: bool = False) -> list[str]:
@@ -171,9 +175,9 @@ def terms(text: str, *, use_stem: bool = True, expand: bool = True, translate: b
     if expand:
         phrases = _phrases(use_stem)
         found = []
-        for i in range(len(out)):
-            for phrase, short in phrases.items():
-                if tuple(out[i : i + len(phrase)]) == phrase and len(phrase) > 1:
+        for i, term in enumerate(out):
+            for phrase, short in phrases.get(term, ()):
+                if tuple(out[i : i + len(phrase)]) == phrase:
                     found.append(short)
                     break
         out.extend(found)

@@ -3,8 +3,8 @@ import re
 import pytest
 
 from tanya_sumsel import TanyaRetriever, answer
-from tanya_sumsel.answer import question_type
 from tanya_sumsel.errors import InputError
+from tanya_sumsel.question import question_type
 
 FOUNDING = [
     ("Siapa Sekretaris Daerah Sumsel?", "Edward Candra"),

@@ -5,7 +5,7 @@ from importlib import resources
 import pytest
 
 from tanya_sumsel import answer
-from tanya_sumsel.answer import question_type
+from tanya_sumsel.question import question_type
 from tanya_sumsel.short_answer import N_FEATURES, Context, extract, features, parse_question
 from tanya_sumsel.store import IndexStore
 

@@ -11,16 +11,16 @@ from langchain_core.language_models import BaseChatModel
 
 from .chunk import split_sentences
 from .errors import InputError
-from .ingest import MONTHS
+from .question import TYPE_CUES, question_type
 from .retrieve import Passage, Retriever, load_retriever, pin_query_threads
 from .settings import Settings
 from .short_answer import Context, extract
 from .textnorm import terms
 
 # Below this sentence confidence the articles are judged not to contain the answer. Calibrated on
-# ../shared/eval/facqa-dev with benchmarks/calibrate_abstain.py: abstains on 2.0% of answerable questions
-# and on 24% of questions whose gold passage was removed (a noisy proxy: many answers recur elsewhere).
-ABSTAIN_THRESHOLD = 0.40
+# ../shared/eval/facqa-dev with benchmarks/calibrate_abstain.py (after the reranker): abstains on 2% of answerable
+# questions and on 24% of questions whose gold passage was removed (a noisy proxy: many answers recur elsewhere).
+ABSTAIN_THRESHOLD = 0.49
 MAX_SENTENCES = 2
 SHORT_ANSWER_SENTENCES = 5  # the short answer is sought in this many best sentences
 ABSTAIN_TEXT = {
@@ -123,33 +123,6 @@ def format_date(iso: str | None, lang: str = "id") -> str:
     return f"{d} {(_EN_MONTHS if lang == 'en' else _MONTH_NAMES)[m - 1]} {y}"
 
 
-def question_type(question: str) -> str:
-    """Coarse question type: who, when, amount, where, why, how, what."""
-    q = re.sub(r'"[^"]*"|“[^”]*”', " ", question.lower())  # a quoted title ("Mengapa …") is not the question word
-    table = [
-        ("who", r"\bsiapa|\bwho\b|\bwhom\b"),
-        ("when", r"\bkapan|\bwhen\b|\btanggal berapa|\bhari apa|\btahun berapa|\bpukul berapa|\bwhat (date|year|day)"),
-        ("amount", r"\bberapa|\bhow (many|much|long|old)"),
-        ("where", r"\bdi ?mana|\bke ?mana|\bdari ?mana|\bwhere\b"),
-        ("why", r"\bmengapa|\bkenapa|\bwhy\b"),
-        ("how", r"\bbagaimana|\bhow\b"),
-    ]
-    return next((name for name, pattern in table if re.search(pattern, q)), "what")
-
-
-_DATE_CUE = re.compile(
-    r"\b(\d{1,2}/\d{1,2}/\d{2,4}|(senin|selasa|rabu|kamis|jumat|sabtu|minggu)\b|(19|20)\d{2}\b|"
-    r"(" + "|".join(MONTHS) + r")\b|pukul|tahun)",
-    re.I,
-)
-_NUMBER_CUE = re.compile(
-    r"\d|\b(satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|puluh|ratus|ribu|juta|miliar|triliun)\b", re.I
-)
-_NAME_CUE = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z.]+)+")
-_PLACE_CUE = re.compile(r"\b(di|ke|dari)\s+[A-Z]")
-_TYPE_CUES = {"when": _DATE_CUE, "amount": _NUMBER_CUE, "who": _NAME_CUE, "where": _PLACE_CUE}
-
-
 @dataclass(frozen=True)
 class _Candidate:
     score: float
@@ -167,8 +140,13 @@ def rank_sentences(
     candidate sentences, so a term every sentence shares counts little), retrieval rank and type cues."""
     own = set(terms(question, translate=True))
     q_terms = own | set(terms(context, translate=True))  # context: the previous turn, for follow-ups
-    cue = _TYPE_CUES.get(question_type(question))
+    cue = TYPE_CUES.get(question_type(question))
     best = max((p.score for p in passages), default=0.0) or 1.0
+    # A sentence gets its article's best retrieval score: the reranker's probabilities are peaked, and a second chunk
+    # of the best article (where the answer may sit) must not count as a weak source.
+    article_score: dict[str, float] = {}
+    for p in passages:
+        article_score[p.article_id] = max(article_score.get(p.article_id, 0.0), p.score)
     seen: set[tuple[str, int]] = set()
     sentences = []
     for p in passages[:top_passages]:
@@ -186,10 +164,10 @@ def rank_sentences(
     total = sum(weight.values()) or 1.0
     out = []
     for p, s, covered in sentences:
-        retrieval = max(0.0, p.score / best)  # relative to the best passage
+        retrieval = max(0.0, article_score[p.article_id] / best)  # relative to the best passage
         coverage = sum(weight[t] for t in covered) / total
         bonus = 0.1 if cue is not None and cue.search(s.text) and covered else 0.0
-        score = 0.7 * coverage + 0.2 * retrieval + bonus
+        score = 0.7 * coverage + 0.3 * retrieval + bonus
         out.append(_Candidate(score, p, p.start + s.start, p.start + s.end, s.text, frozenset(covered)))
     return sorted(out, key=lambda c: -c.score)
 

@@ -21,6 +21,10 @@ class BM25Index:
         self.vocab = vocab
         self.weights = weights
         self.chunk_ids = chunk_ids
+        n = weights.shape[0]
+        df = np.diff(weights.indptr).astype(np.float32)  # chunks holding each term (columns of a CSC matrix)
+        self._idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+        self._unseen = float(np.log(1 + (n + 0.5) / 0.5))
 
     @classmethod
     def build(cls, rows: Iterable[tuple[int, str]], k1: float = K1, b: float = B) -> BM25Index:
@@ -63,6 +67,11 @@ class BM25Index:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
         return [(int(self.chunk_ids[i]), float(scores[i])) for i in top]
+
+    def idf(self, term: str) -> float:
+        """The term's BM25 inverse document frequency (a term no chunk holds gets the highest)."""
+        col = self.vocab.get(term)
+        return self._unseen if col is None else float(self._idf[col])
 
     def save(self, folder: Path) -> None:
         """Write `bm25.npz` (arrays only) and `bm25_vocab.json`."""

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import faiss
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
@@ -18,6 +19,7 @@ from threadpoolctl import threadpool_limits
 from .embed import Embedder, load_embedder
 from .index import build_index, check_compatible
 from .ingest import Article, files_fingerprint
+from .rerank import Candidate, rerank
 from .settings import Settings
 from .store import IndexStore, current_generation
 from .textnorm import terms
@@ -66,18 +68,22 @@ class Retriever:
                 self._articles.update(self.store.articles([article_id]))
             return self._articles[article_id]
 
-    def candidates(self, question: str) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
-        """Dense and BM25 candidate lists (chunk id, score), each best first."""
+    def candidates(self, question: str) -> tuple[list[tuple[int, float]], list[tuple[int, float]], np.ndarray | None]:
+        """Dense and BM25 candidate lists (chunk id, score), each best first, and the question's vector."""
         mode, fetch = self.settings.retrieval, self.settings.fetch_k
-        dense = self.store.search(self.embedder.embed_query(question), fetch) if mode != "bm25" else []
+        vector = self.embedder.embed_query(question) if mode != "bm25" else None
+        dense = self.store.search(vector, fetch) if vector is not None else []
         keyword = self.store.bm25.search(terms(question, translate=True), fetch) if mode != "dense" else []
-        return dense, keyword
+        return dense, keyword, vector
 
     def search(self, question: str, k: int | None = None) -> list[Passage]:
         """The `k` best passages for `question`, best first."""
         k = k or self.settings.k
-        dense, keyword = self.candidates(question)
-        hits = fuse(dense, keyword, self.settings.fusion, self.settings.dense_weight)[:k]
+        dense, keyword, vector = self.candidates(question)
+        hits = fuse(dense, keyword, self.settings.fusion, self.settings.dense_weight)
+        if self.settings.rerank_depth > 1 and dense and keyword:
+            hits = self._rerank(question, hits[: max(k, self.settings.rerank_depth)], dense, keyword, vector)
+        hits = hits[:k]
         chunks = self.store.chunks([cid for cid, _ in hits])
         out = []
         for cid, score in hits:
@@ -100,6 +106,36 @@ class Retriever:
                 )
             )
         return out
+
+    def rerank_candidates(
+        self,
+        hits: list[tuple[int, float]],
+        dense: list[tuple[int, float]],
+        keyword: list[tuple[int, float]],
+        vector: np.ndarray | None,
+    ) -> list[Candidate]:
+        """The fused `hits` as the reranker sees them: text plus fused, dense and BM25 scores."""
+        texts = {cid: ch.text for cid, ch in self.store.chunks([cid for cid, _ in hits]).items()}
+        cosine, bm25 = dict(dense), dict(keyword)
+        for cid, _ in hits:
+            if cid not in cosine and vector is not None:  # found by BM25 only: score it on the dense side too
+                cosine[cid] = float(self.store.vectors.reconstruct(cid) @ vector)
+        return [Candidate(cid, texts[cid], score, cosine.get(cid, 0.0), bm25.get(cid, 0.0)) for cid, score in hits]
+
+    def _rerank(
+        self,
+        question: str,
+        hits: list[tuple[int, float]],
+        dense: list[tuple[int, float]],
+        keyword: list[tuple[int, float]],
+        vector: np.ndarray | None,
+    ) -> list[tuple[int, float]]:
+        """`hits` reordered by the learned reranker, scored by its softmax probability over them."""
+        ranked = rerank(question, self.rerank_candidates(hits, dense, keyword, vector), self.store.bm25.idf)
+        logits = np.array([s for _, s in ranked])
+        probs = np.exp(logits - logits.max())
+        probs /= probs.sum()
+        return [(cid, float(p)) for (cid, _), p in zip(ranked, probs, strict=True)]
 
 
 def fuse(

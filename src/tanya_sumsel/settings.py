@@ -37,6 +37,9 @@ class Settings:
     retrieval: str = "hybrid"  # "hybrid" (dense + BM25), "dense" or "bm25"
     fusion: str = "score"  # "score" (min-max normalized, weighted sum) or "rrf" (reciprocal rank)
     dense_weight: float = 0.35  # share of the dense side in the fusion (tuned on facqa-dev, benchmarks/ablation.py)
+    # Fused candidates the learned reranker (rerank.py) reorders; 0 turns it off. It needs both retrieval sides,
+    # so it runs in hybrid mode only.
+    rerank_depth: int = 15
     max_question_chars: int = 2000
     auto_build: bool = True
     threads: int = 0  # 0 = leave BLAS/torch thread counts alone

@@ -8,16 +8,15 @@ weights are plain JSON shipped with the package.
 
 from __future__ import annotations
 
-import json
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
+from . import mlp
 from .ingest import MONTHS
 from .textnorm import STOPWORDS, stem, terms, tokens
 
@@ -69,7 +68,7 @@ _PREV_CUES = (
     frozenset("pada tanggal sejak hingga tahun bulan".split()),
     frozenset("sebanyak sekitar mencapai sebesar senilai hanya lebih hampir total".split()),
 )
-N_FEATURES = 97
+N_FEATURES = 102
 
 
 @dataclass(frozen=True)
@@ -115,13 +114,13 @@ def parse_question(question: str, qtype: str) -> Question:
     return Question(qtype, head, frozenset(tokens(question)), frozenset(terms(question, translate=True)))
 
 
-def _spans(words: list[str]) -> list[tuple[int, int]]:
+def _spans(words: list[str], max_words: int = MAX_WORDS) -> list[tuple[int, int]]:
     """[i, j) word-index spans: start on a word, end on a word or ')', cross only `_INNER` punctuation."""
     out = []
     for i, w in enumerate(words):
         if not w[0].isalnum():
             continue
-        for j in range(i, min(len(words), i + MAX_WORDS)):
+        for j in range(i, min(len(words), i + max_words)):
             if not words[j][0].isalnum() and words[j] not in _INNER:
                 break
             if words[j][0].isalnum() or words[j] == ")":
@@ -138,10 +137,11 @@ def _pattern_spans(sentence: str, toks: list[tuple[str, int, int]]) -> dict[str,
         for m in p.finditer(sentence)
     ]
     matches += [("place", m.start(1), m.end(1)) for m in PLACE.finditer(sentence)]
+    starts, ends = [t[1] for t in toks], [t[2] for t in toks]
     for kind, s, e in matches:
-        inside = [n for n, t in enumerate(toks) if t[1] >= s and t[2] <= e]
-        if inside:
-            found.setdefault(kind, []).append((inside[0], inside[-1] + 1))
+        first, last = bisect_left(starts, s), bisect_right(ends, e)  # the tokens lying wholly inside [s, e)
+        if first < last:
+            found.setdefault(kind, []).append((first, last))
     return found
 
 
@@ -156,11 +156,13 @@ def span_keys(sentence: str) -> list[str]:
     return _keys(words, _spans(words))
 
 
-def features(q: Question, ctx: Context, counts: Counter[str]) -> tuple[list[tuple[int, int]], np.ndarray]:
-    """Character spans of every candidate in `ctx.text` and their feature rows (vectorized over spans)."""
+def features(
+    q: Question, ctx: Context, counts: Counter[str], max_words: int = MAX_WORDS
+) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """Character spans of every candidate (up to `max_words` words) in `ctx.text` and their feature rows."""
     toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(ctx.text)]
     words = [t[0] for t in toks]
-    spans = _spans(words)
+    spans = _spans(words, max_words)
     if not spans:
         return [], np.zeros((0, N_FEATURES), dtype=np.float32)
     n = len(words)
@@ -198,6 +200,15 @@ def features(q: Question, ctx: Context, counts: Counter[str]) -> tuple[list[tupl
     f[:, 15], f[:, 16] = pad[i], pad[j + 1]  # the span cuts a capitalized run
     f[:, 17] = np.log1p(near)
     f[:, 18], f[:, 19] = (left >= 1) & (left <= 2), (right >= 1) & (right <= 2)
+    around = upto(anchor)  # question words close around the span (a sliding-window match, not just the nearest)
+    f[:, 97] = around[i] - around[np.maximum(i - 5, 0)]
+    f[:, 98] = around[np.minimum(j + 5, n)] - around[j]
+    f[:, 99] = (around[i] - around[np.maximum(i - 10, 0)] + around[np.minimum(j + 10, n)] - around[j]) / max(
+        1, len(q.stems)
+    )
+    f[:, 100] = around[i] - around[np.maximum(i - 3, 0)] + around[np.minimum(j + 3, n)] - around[j]
+    named = upto(anchor & cap)  # the question's names and numbers nearby count most
+    f[:, 101] = named[i] - named[np.maximum(i - 10, 0)] + named[np.minimum(j + 10, n)] - named[j]
     f[:, 20] = ctx.score
     f[:, 21 + min(ctx.rank, 3)] = 1.0
     f[:, 25 + min(ctx.passage_rank, 2)] = 1.0
@@ -228,21 +239,14 @@ def features(q: Question, ctx: Context, counts: Counter[str]) -> tuple[list[tupl
     f[:, 93] = np.array([w in ORG_WORDS for w in low])[i]
     f[:, 94] = ctx.passage_score
     f[:, 95] = np.array([w[0].islower() for w in words])[i]
-    f[:, 96] = np.log([counts.get(key, 1) for key in _keys(words, spans)])  # the same span in other top sentences
+    if counts:  # the same span in other top sentences
+        f[:, 96] = np.log([counts.get(key, 1) for key in _keys(words, spans)])
     return [(toks[a][1], toks[b - 1][2]) for a, b in spans], f
-
-
-@lru_cache(maxsize=1)
-def _model() -> dict[str, np.ndarray]:
-    raw = json.loads(resources.files(__package__).joinpath("short_answer_model.json").read_text(encoding="utf-8"))
-    return {k: np.asarray(v, dtype=np.float32) for k, v in raw.items() if k != "about"}
 
 
 def score(rows: np.ndarray, model: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """The model's (default: the shipped one's) score for each feature row (higher is better)."""
-    m = model if model is not None else _model()
-    hidden = np.maximum(((rows - m["mean"]) / m["scale"]) @ m["w1"].T + m["b1"], 0.0)
-    return hidden @ m["w2"] + m["b2"]
+    return mlp.forward(rows, model if model is not None else mlp.load("short_answer_model.json"))
 
 
 def extract(question: str, qtype: str, contexts: Sequence[Context]) -> tuple[int, Span] | None:
@@ -267,7 +271,14 @@ def extract(question: str, qtype: str, contexts: Sequence[Context]) -> tuple[int
         if best is None or scores[k] > best[0]:
             s, e = chars[k]
             best = (float(scores[k]), n, Span(ctx.text[s:e], s, e))
-    return (best[1], _trim_known(best[2], q, contexts[best[1]].text)) if best else None
+    if best is None:
+        return None
+    span, sentence = best[2], contexts[best[1]].text
+    if qtype == "amount":  # a quantity keeps its unit: '320' → '320 rumah', as the amount pattern reads it
+        for m in AMOUNT.finditer(sentence):
+            if m.start() == span.start and m.end() > span.end:
+                span = Span(sentence[span.start : m.end()], span.start, m.end())
+    return best[1], _trim_known(span, q, sentence)
 
 
 def _trim_known(span: Span, q: Question, sentence: str) -> Span:

@@ -1,0 +1,92 @@
+"""Train the passage reranker on FacQA's train split and report recall/MRR against plain fusion on its valid split.
+
+    python benchmarks/train_rerank.py [--hidden 16] [--epochs 300] [--out src/tanya_sumsel/rerank_model.json]
+
+Candidates and features come from the product's own code (`Retriever.candidates`, `fuse`,
+`Retriever.rerank_candidates`, `rerank.rerank_features`) over the facqa-dev index, so training sees what users
+get. A candidate is labelled 1 when its article is the question's gold passage. Questions q-dev-0001…2495 train
+the model; 2496…2806 are held out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+from listwise import EVAL, LAST_TRAIN, ensemble, save, split
+
+from tanya_sumsel.evaluate import eval_settings, load_questions
+from tanya_sumsel.index import build_index
+from tanya_sumsel.mlp import forward
+from tanya_sumsel.question import question_type
+from tanya_sumsel.rerank import rerank_features
+from tanya_sumsel.retrieve import fuse, load_retriever, pin_query_threads
+from tanya_sumsel.settings import Settings
+
+
+def examples(corpus: Path, questions: Path) -> list[tuple[int, str, np.ndarray, np.ndarray, list[str]]]:
+    """(question number, type, candidate features, candidate labels, candidate article ids) per question."""
+    settings = eval_settings(corpus, Settings.from_env())
+    build_index(settings)
+    retriever = load_retriever(settings)
+    pin_query_threads()
+    out = []
+    for q in load_questions(questions):
+        dense, keyword, vector = retriever.candidates(q["question"])
+        hits = fuse(dense, keyword, settings.fusion, settings.dense_weight)[: settings.rerank_depth]
+        candidates = retriever.rerank_candidates(hits, dense, keyword, vector)
+        chunks = retriever.store.chunks([c.chunk_id for c in candidates])
+        articles = [chunks[c.chunk_id].article_id for c in candidates]
+        labels = np.array([a in q["doc_ids"] for a in articles], dtype=np.float32)
+        rows = rerank_features(q["question"], candidates, retriever.store.bm25.idf)
+        out.append((int(q["id"].rsplit("-", 1)[1]), question_type(q["question"]), rows, labels, articles))
+    return out
+
+
+def report(data: list, m: dict[str, np.ndarray] | None) -> str:
+    """Article-level recall@1/@5 and MRR@10 of the fused order (m=None) or of the model's order."""
+    ranks = []
+    for _, _, rows, labels, articles in data:
+        order = np.arange(len(labels)) if m is None else np.argsort(-forward(rows, m), kind="stable")
+        seen: list[str] = []
+        for i in order:
+            if articles[i] not in seen:
+                seen.append(articles[i])
+        gold = {a for a, y in zip(articles, labels, strict=True) if y}
+        ranks.append(next((n + 1 for n, a in enumerate(seen) if a in gold), 10**6))
+    r = np.array(ranks)
+    return f"R@1 {(r == 1).mean():.4f}  R@5 {(r <= 5).mean():.4f}  MRR@10 {np.where(r <= 10, 1 / r, 0).mean():.4f}"
+
+
+def main() -> None:
+    """Train, print fused vs reranked figures on both splits, write the weights as JSON."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=EVAL / "corpus.jsonl")
+    ap.add_argument("--questions", type=Path, default=EVAL / "questions.jsonl")
+    ap.add_argument("--hidden", type=int, default=16)
+    ap.add_argument("--epochs", type=int, default=300)
+    ap.add_argument("--seeds", type=int, default=5, help="networks averaged into the shipped one")
+    ap.add_argument(
+        "--out", type=Path, default=Path(__file__).resolve().parents[1] / "src/tanya_sumsel/rerank_model.json"
+    )
+    args = ap.parse_args()
+    if not args.corpus.exists():
+        sys.exit(f"{args.corpus} not found: this script needs ../shared/eval/facqa-dev")
+    data = examples(args.corpus, args.questions)
+    trainset, held = split(data)
+    m = ensemble([d[:4] for d in trainset], args.hidden, args.epochs, args.seeds, batch=len(trainset), lr=0.01)
+    for name, part in (("train", trainset), ("held-out", held)):
+        print(f"{name:8} ({len(part)} questions)  fused:    {report(part, None)}")
+        print(f"{name:8} ({len(part)} questions)  reranked: {report(part, m)}")
+    save(
+        m,
+        args.out,
+        f"passage reranker: {args.seeds} averaged networks of {args.hidden} hidden units, {args.epochs} epochs on "
+        f"FacQA train (q-dev-0001…{LAST_TRAIN}); written by benchmarks/train_rerank.py",
+    )
+
+
+if __name__ == "__main__":
+    main()

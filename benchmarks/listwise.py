@@ -6,7 +6,9 @@ is written as one JSON network that `tanya_sumsel.mlp` reads.
 
 from __future__ import annotations
 
+import argparse
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +16,21 @@ import torch
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "facqa-dev"
 LAST_TRAIN = 2495  # q-dev-0001…2495 come from FacQA's train split, 2496…2806 from its valid split
+
+
+def arguments(description: str, model_file: str, hidden: int, epochs: int) -> argparse.Namespace:
+    """The training scripts' shared options (data files, network size, output); exits when the data is missing."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--corpus", type=Path, default=EVAL / "corpus.jsonl")
+    ap.add_argument("--questions", type=Path, default=EVAL / "questions.jsonl")
+    ap.add_argument("--hidden", type=int, default=hidden)
+    ap.add_argument("--epochs", type=int, default=epochs)
+    ap.add_argument("--seeds", type=int, default=5, help="networks averaged into the shipped one")
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "src/tanya_sumsel" / model_file)
+    args = ap.parse_args()
+    if not args.corpus.exists():
+        sys.exit(f"{args.corpus} not found: this script needs ../shared/eval/facqa-dev")
+    return args
 
 
 def split(data: list) -> tuple[list, list]:

@@ -10,12 +10,10 @@ the model; 2496…2806 are held out.
 
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
-from listwise import EVAL, LAST_TRAIN, ensemble, save, split
+from listwise import LAST_TRAIN, arguments, ensemble, save, split
 
 from tanya_sumsel.evaluate import eval_settings, load_questions
 from tanya_sumsel.index import build_index
@@ -62,18 +60,7 @@ def report(data: list, m: dict[str, np.ndarray] | None) -> str:
 
 def main() -> None:
     """Train, print fused vs reranked figures on both splits, write the weights as JSON."""
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", type=Path, default=EVAL / "corpus.jsonl")
-    ap.add_argument("--questions", type=Path, default=EVAL / "questions.jsonl")
-    ap.add_argument("--hidden", type=int, default=16)
-    ap.add_argument("--epochs", type=int, default=300)
-    ap.add_argument("--seeds", type=int, default=5, help="networks averaged into the shipped one")
-    ap.add_argument(
-        "--out", type=Path, default=Path(__file__).resolve().parents[1] / "src/tanya_sumsel/rerank_model.json"
-    )
-    args = ap.parse_args()
-    if not args.corpus.exists():
-        sys.exit(f"{args.corpus} not found: this script needs ../shared/eval/facqa-dev")
+    args = arguments(__doc__.splitlines()[0], "rerank_model.json", hidden=16, epochs=300)
     data = examples(args.corpus, args.questions)
     trainset, held = split(data)
     m = ensemble([d[:4] for d in trainset], args.hidden, args.epochs, args.seeds, batch=len(trainset), lr=0.01)

@@ -10,14 +10,12 @@ The reranker reads this model's span scores: run `benchmarks/train_rerank.py` af
 
 from __future__ import annotations
 
-import argparse
 import statistics
-import sys
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
-from listwise import EVAL, LAST_TRAIN, ensemble, save, split
+from listwise import LAST_TRAIN, arguments, ensemble, save, split
 
 from tanya_sumsel.answer import answer_contexts, rank_sentences
 from tanya_sumsel.evaluate import eval_settings, load_questions, token_f1
@@ -66,18 +64,7 @@ def report(m: dict[str, np.ndarray], data: list) -> str:
 
 def main() -> None:
     """Train, print train/held-out F1, write the weights as JSON."""
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", type=Path, default=EVAL / "corpus.jsonl")
-    ap.add_argument("--questions", type=Path, default=EVAL / "questions.jsonl")
-    ap.add_argument("--hidden", type=int, default=32)
-    ap.add_argument("--epochs", type=int, default=40)
-    ap.add_argument("--seeds", type=int, default=5, help="networks averaged into the shipped one")
-    ap.add_argument(
-        "--out", type=Path, default=Path(__file__).resolve().parents[1] / "src/tanya_sumsel/short_answer_model.json"
-    )
-    args = ap.parse_args()
-    if not args.corpus.exists():
-        sys.exit(f"{args.corpus} not found: this script needs ../shared/eval/facqa-dev")
+    args = arguments(__doc__.splitlines()[0], "short_answer_model.json", hidden=32, epochs=40)
     data = examples(args.corpus, args.questions)
     trainset, held = split(data)
     m = ensemble(trainset, args.hidden, args.epochs, args.seeds)

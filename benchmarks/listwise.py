@@ -14,6 +14,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from tanya_sumsel.evaluate import eval_settings
+from tanya_sumsel.index import build_index
+from tanya_sumsel.retrieve import Retriever, load_retriever, pin_query_threads
+from tanya_sumsel.settings import Settings
+
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "facqa-dev"
 LAST_TRAIN = 2495  # q-dev-0001…2495 come from FacQA's train split, 2496…2806 from its valid split
 
@@ -31,6 +36,14 @@ def arguments(description: str, model_file: str, hidden: int, epochs: int) -> ar
     if not args.corpus.exists():
         sys.exit(f"{args.corpus} not found: this script needs ../shared/eval/facqa-dev")
     return args
+
+
+def facqa_retriever(corpus: Path) -> Retriever:
+    """The retriever over the index `tanya-sumsel eval` caches for `corpus` (built when missing), query path pinned."""
+    settings = eval_settings(corpus, Settings.from_env())
+    build_index(settings)
+    pin_query_threads()
+    return load_retriever(settings)
 
 
 def split(data: list) -> tuple[list, list]:

@@ -13,23 +13,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from listwise import LAST_TRAIN, arguments, ensemble, save, split
+from listwise import LAST_TRAIN, arguments, ensemble, facqa_retriever, save, split
 
-from tanya_sumsel.evaluate import eval_settings, load_questions
-from tanya_sumsel.index import build_index
+from tanya_sumsel.evaluate import load_questions
 from tanya_sumsel.mlp import forward
 from tanya_sumsel.question import question_type
 from tanya_sumsel.rerank import rerank_features
-from tanya_sumsel.retrieve import fuse, load_retriever, pin_query_threads
-from tanya_sumsel.settings import Settings
+from tanya_sumsel.retrieve import fuse
 
 
 def examples(corpus: Path, questions: Path) -> list[tuple[int, str, np.ndarray, np.ndarray, list[str]]]:
     """(question number, type, candidate features, candidate labels, candidate article ids) per question."""
-    settings = eval_settings(corpus, Settings.from_env())
-    build_index(settings)
-    retriever = load_retriever(settings)
-    pin_query_threads()
+    retriever = facqa_retriever(corpus)
+    settings = retriever.settings
     out = []
     for q in load_questions(questions):
         dense, keyword, vector = retriever.candidates(q["question"])

@@ -15,23 +15,17 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
-from listwise import LAST_TRAIN, arguments, ensemble, save, split
+from listwise import LAST_TRAIN, arguments, ensemble, facqa_retriever, save, split
 
 from tanya_sumsel.answer import answer_contexts, rank_sentences
-from tanya_sumsel.evaluate import eval_settings, load_questions, token_f1
-from tanya_sumsel.index import build_index
+from tanya_sumsel.evaluate import load_questions, token_f1
 from tanya_sumsel.question import question_type
-from tanya_sumsel.retrieve import load_retriever, pin_query_threads
-from tanya_sumsel.settings import Settings
 from tanya_sumsel.short_answer import features, parse_question, score, span_keys
 
 
 def examples(corpus: Path, questions: Path) -> list[tuple[int, str, np.ndarray, np.ndarray]]:
     """(question number, type, candidate features, candidate F1 against the gold answers) per question."""
-    settings = eval_settings(corpus, Settings.from_env())
-    build_index(settings)
-    retriever = load_retriever(settings)
-    pin_query_threads()
+    retriever = facqa_retriever(corpus)
     out = []
     for q in load_questions(questions):
         qtype = question_type(q["question"])

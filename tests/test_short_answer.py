@@ -2,11 +2,12 @@ import json
 from collections import Counter
 from importlib import resources
 
+import numpy as np
 import pytest
 
 from tanya_sumsel import answer
 from tanya_sumsel.question import question_type
-from tanya_sumsel.short_answer import N_FEATURES, Context, extract, features, parse_question
+from tanya_sumsel.short_answer import N_FEATURES, Context, extract, features, features_many, parse_question
 from tanya_sumsel.store import IndexStore
 
 SHORT = [
@@ -53,6 +54,24 @@ def test_features_have_the_model_width() -> None:
     assert rows.shape == (len(chars), N_FEATURES) and len(chars) > 3
     weights = json.loads(resources.files("tanya_sumsel").joinpath("short_answer_model.json").read_text())
     assert len(weights["mean"]) == len(weights["scale"]) == len(weights["w1"][0]) == N_FEATURES
+
+
+def test_contexts_scored_together_do_not_see_each_other() -> None:
+    """One vectorized pass over several contexts gives each one exactly its own features: word windows,
+    neighbouring tokens and pattern matches stop at the context's edge."""
+    q = parse_question("Siapa yang memimpin rapat koordinasi Pemprov Sumsel?", "who")
+    contexts = [
+        Context("Rapat koordinasi Pemprov Sumsel", 1.0, 0, 0, 1.0),  # question words at the very end …
+        Context("Herman Deru hadir pada Rabu (21/1/2026) bersama 1.500 personel.", 0.8, 1, 1, 0.7),  # … span at start
+        Context("Dipimpin Sekda H. Edward Candra, MH di Palembang", 0.6, 2, 0, 1.0),
+    ]
+    counts = Counter({"herman deru": 2})
+    together = features_many(q, contexts, counts)
+    for ctx, (chars, rows) in zip(contexts, together, strict=True):
+        alone_chars, alone_rows = features(q, ctx, counts)
+        assert chars == alone_chars and len(chars) > 0
+        assert np.array_equal(rows, alone_rows)
+    assert [len(c) for c, _ in features_many(q, [*contexts, Context("", 1.0, 0, 0, 1.0)], counts)][-1] == 0
 
 
 def test_quoted_titles_do_not_set_the_question_type() -> None:

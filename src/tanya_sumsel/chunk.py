@@ -19,7 +19,6 @@ ABBREVIATIONS = frozenset(
     """.split()
 )
 _BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])|\n+")
-_WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 
 @dataclass(frozen=True)
@@ -55,10 +54,14 @@ class Chunk:
 
 def _is_abbreviation(text: str, dot: int) -> bool:
     """True when the period at `dot` ends an abbreviation, an initial, or a number like 1.500."""
-    m = _WORD_BEFORE.search(text, 0, dot)
-    if not m:
+    # Walk back over the word ([\w.]+) ending at the dot: a regex anchored at `dot` would rescan the text from its
+    # start for every period (quadratic in long articles)
+    start = dot
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "._"):
+        start -= 1
+    if start == dot:
         return False
-    word = m.group(1).lower().strip(".")
+    word = text[start:dot].lower().strip(".")
     if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
         return True
     # Dotted initials like "S.E" or "a.n" not listed above

@@ -22,7 +22,7 @@ import numpy as np
 from . import mlp
 from .chunk import split_sentences
 from .question import TYPE_CUES, question_type
-from .short_answer import Context, features, parse_question, score
+from .short_answer import Context, features_many, parse_question, score
 from .textnorm import terms, tokens
 
 WINDOW = 12  # terms in the proximity window
@@ -56,7 +56,7 @@ def rerank_features(question: str, candidates: Sequence[Candidate], idf: Callabl
     rows = np.zeros((len(candidates), N_FEATURES), dtype=np.float32)
     if not candidates:
         return rows
-    span_rows, owners = [], []
+    windows, best_spans = [], []  # per candidate: its best sentence ±1 (start, text), and the best sentence
     for n, c in enumerate(candidates):
         sentences = [(s.start, s.end) for s in split_sentences(c.text)] or [(0, len(c.text))]
         sentence_terms = [terms(c.text[a:b]) for a, b in sentences]
@@ -77,16 +77,19 @@ def rerank_features(question: str, candidates: Sequence[Candidate], idf: Callabl
             coverage[best],
         )
         rows[n, 11] = math.log1p(len(seq))
-        # Spans of the best sentence and its neighbours, in one pass (numpy overhead is per call, and a long chunk's
-        # far sentences rarely hold the answer)
+        # Spans of the best sentence and its neighbours only: a long chunk's far sentences rarely hold the answer
         start, end = sentences[max(best - 1, 0)][0], sentences[min(best + 1, len(sentences) - 1)][1]
-        chars, x = features(parsed, Context(c.text[start:end], 1.0, 0, 0, 1.0), Counter(), SPAN_WORDS)
-        lo, hi = sentences[best]
-        span_rows.append(x)
-        owners += [(n, lo <= start + a and start + b <= hi) for a, b in chars]
+        windows.append((start, Context(c.text[start:end], 1.0, 0, 0, 1.0)))
+        best_spans.append(sentences[best])
     rows[:, 9:11] = _NO_SPAN
+    found = features_many(parsed, [ctx for _, ctx in windows], Counter(), SPAN_WORDS)
+    owners = [
+        (n, lo <= start + a and start + b <= hi)
+        for n, ((start, _), (lo, hi), (chars, _)) in enumerate(zip(windows, best_spans, found, strict=True))
+        for a, b in chars
+    ]
     if owners:
-        spans = score(np.vstack(span_rows)).astype(np.float32)
+        spans = score(np.vstack([x for _, x in found])).astype(np.float32)
         owner, in_best = np.array([n for n, _ in owners]), np.array([b for _, b in owners])
         np.maximum.at(rows[:, 9], owner, spans)  # the best span of the passage …
         np.maximum.at(rows[:, 10], owner[in_best], spans[in_best])  # … and of its best sentence

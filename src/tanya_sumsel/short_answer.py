@@ -160,11 +160,32 @@ def features(
     q: Question, ctx: Context, counts: Counter[str], max_words: int = MAX_WORDS
 ) -> tuple[list[tuple[int, int]], np.ndarray]:
     """Character spans of every candidate (up to `max_words` words) in `ctx.text` and their feature rows."""
-    toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(ctx.text)]
+    return features_many(q, [ctx], counts, max_words)[0]
+
+
+def features_many(
+    q: Question, contexts: Sequence[Context], counts: Counter[str], max_words: int = MAX_WORDS
+) -> list[tuple[list[tuple[int, int]], np.ndarray]]:
+    """`features` for each context, computed in one vectorized pass (numpy's per-call overhead dominated when
+    each of a question's contexts went through alone). Word windows stop at their context's edges."""
+    toks: list[tuple[str, int, int]] = []
+    span_list: list[tuple[int, int]] = []
+    bounds: list[tuple[int, int]] = []  # each span's context as [first token, end token)
+    per_context: list[int] = []
+    found_all: dict[str, list[tuple[int, int]]] = {}
+    for ctx in contexts:
+        offset = len(toks)
+        local = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(ctx.text)]
+        spans = _spans([t[0] for t in local], max_words)
+        toks += local
+        span_list += [(a + offset, b + offset) for a, b in spans]
+        bounds += [(offset, len(toks))] * len(spans)
+        per_context.append(len(spans))
+        for kind, found in _pattern_spans(ctx.text, local).items():
+            found_all.setdefault(kind, []).extend((a + offset, b + offset) for a, b in found)
+    if not span_list:
+        return [([], np.zeros((0, N_FEATURES), dtype=np.float32)) for _ in contexts]
     words = [t[0] for t in toks]
-    spans = _spans(words, max_words)
-    if not spans:
-        return [], np.zeros((0, N_FEATURES), dtype=np.float32)
     n = len(words)
     low = [w.lower() for w in words]
     isword = np.array([w[0].isalnum() for w in words])
@@ -176,72 +197,87 @@ def features(
     def upto(flags: np.ndarray) -> np.ndarray:  # prefix counts over word tokens: upto(x)[j] - upto(x)[i]
         return np.concatenate([[0], np.cumsum(flags & isword)])
 
-    i = np.array([a for a, _ in spans])
-    j = np.array([b for _, b in spans])
+    i = np.array([a for a, _ in span_list])
+    j = np.array([b for _, b in span_list])
+    lo = np.array([a for a, _ in bounds])
+    hi = np.array([b for _, b in bounds])
+    first, last = i > lo, j < hi  # a token before / after the span inside its context
     count = upto(np.ones(n, bool))
     nw = (count[j] - count[i]).astype(np.float32)
     allcap = upto(cap)[j] - upto(cap)[i] == nw
     digit = upto(np.array([w[0].isdigit() for w in words]))
     overlap = (upto(inq)[j] - upto(inq)[i]) / nw
-    prev_anchor = np.maximum.accumulate(np.where(anchor, np.arange(n), -1000))  # last anchor at or before k
-    next_anchor = np.minimum.accumulate(np.where(anchor, np.arange(n), 1000)[::-1])[::-1]
-    left = i - np.concatenate([[-1000], prev_anchor])[i]  # nearest anchor before the span
-    right = np.concatenate([next_anchor, [1000]])[j] - j + 1  # nearest anchor after it
+    prev_anchor = np.maximum.accumulate(np.where(anchor, np.arange(n), -1))[np.maximum(i - 1, 0)]
+    next_anchor = np.minimum.accumulate(np.where(anchor, np.arange(n), n)[::-1])[::-1][np.minimum(j, n - 1)]
+    # the nearest question word before / after the span; 1000 stands for none (in context-local positions)
+    left = np.where(first & (prev_anchor >= lo), i - prev_anchor, i - lo + 1000)
+    right = np.where(last & (next_anchor < hi), next_anchor - j + 1, 1000 - (j - lo) + 1)
     near = np.minimum(left, right)
     near = np.where(near > 500, 30, near)  # no question word outside the span
-    f = np.zeros((len(spans), N_FEATURES), dtype=np.float32)
+    f = np.zeros((len(span_list), N_FEATURES), dtype=np.float32)
     f[:, 0] = 1.0
-    f[np.arange(len(spans)), np.minimum(nw, 6).astype(int)] = 1.0  # length buckets 1 … 6+
+    f[np.arange(len(span_list)), np.minimum(nw, 6).astype(int)] = 1.0  # length buckets 1 … 6+
     f[:, 7], f[:, 8], f[:, 9] = allcap, cap[i], cap[j - 1]
     f[:, 10] = digit[j] - digit[i] > 0
     f[:, 11], f[:, 12] = overlap, overlap == 1.0
     f[:, 13], f[:, 14] = stop[i], stop[j - 1]
-    pad = np.concatenate([[False], isword & cap & ~inq, [False]])  # index k + 1 is token k
-    f[:, 15], f[:, 16] = pad[i], pad[j + 1]  # the span cuts a capitalized run
+    pad = isword & cap & ~inq
+    f[:, 15] = first & pad[np.maximum(i - 1, 0)]  # the span cuts a capitalized run
+    f[:, 16] = last & pad[np.minimum(j, n - 1)]
     f[:, 17] = np.log1p(near)
     f[:, 18], f[:, 19] = (left >= 1) & (left <= 2), (right >= 1) & (right <= 2)
     around = upto(anchor)  # question words close around the span (a sliding-window match, not just the nearest)
-    f[:, 97] = around[i] - around[np.maximum(i - 5, 0)]
-    f[:, 98] = around[np.minimum(j + 5, n)] - around[j]
-    f[:, 99] = (around[i] - around[np.maximum(i - 10, 0)] + around[np.minimum(j + 10, n)] - around[j]) / max(
-        1, len(q.stems)
-    )
-    f[:, 100] = around[i] - around[np.maximum(i - 3, 0)] + around[np.minimum(j + 3, n)] - around[j]
+
+    def before(x: np.ndarray, w: int) -> np.ndarray:
+        return x[i] - x[np.maximum(i - w, lo)]
+
+    def after(x: np.ndarray, w: int) -> np.ndarray:
+        return x[np.minimum(j + w, hi)] - x[j]
+
+    f[:, 97], f[:, 98] = before(around, 5), after(around, 5)
+    f[:, 99] = (before(around, 10) + after(around, 10)) / max(1, len(q.stems))
+    f[:, 100] = before(around, 3) + after(around, 3)
     named = upto(anchor & cap)  # the question's names and numbers nearby count most
-    f[:, 101] = named[i] - named[np.maximum(i - 10, 0)] + named[np.minimum(j + 10, n)] - named[j]
-    f[:, 20] = ctx.score
-    f[:, 21 + min(ctx.rank, 3)] = 1.0
-    f[:, 25 + min(ctx.passage_rank, 2)] = 1.0
+    f[:, 101] = before(named, 10) + after(named, 10)
+    which = np.repeat(np.arange(len(contexts)), per_context)
+    f[:, 20] = np.array([c.score for c in contexts])[which]
+    f[np.arange(len(span_list)), 21 + np.minimum([c.rank for c in contexts], 3)[which]] = 1.0
+    f[np.arange(len(span_list)), 25 + np.minimum([c.passage_rank for c in contexts], 2)[which]] = 1.0
     base = 36 + (ANSWERS_TYPES.index(q.qtype) if q.qtype in ANSWERS_TYPES else 4) * 9
-    keys = i * 1000 + j
-    patterns = _pattern_spans(ctx.text, toks)
+    keys = i * (n + 1) + j
     for k, kind in enumerate(("date", "amount", "name", "place")):
-        found = patterns.get(kind, [])
+        found = found_all.get(kind, [])
         member = np.zeros(n, dtype=bool)
         for a, b in found:
             member[a:b] = True
-        is_exact = np.isin(keys, [a * 1000 + b for a, b in found])
+        is_exact = np.isin(keys, [a * (n + 1) + b for a, b in found])
         inside = upto(member)[j] - upto(member)[i] == nw
         f[:, 28 + k], f[:, 32 + k], f[:, base + k] = is_exact, inside & ~is_exact, is_exact
         f[:, base + 4] = np.maximum(f[:, base + 4], inside)
     f[:, base + 5], f[:, base + 6], f[:, base + 7], f[:, base + 8] = f[:, 10], allcap, cap[i] & ~allcap, overlap
-    prev = ["", *low]
+    prev = np.array(["", *low], dtype=object)[i]
     for k, cues in enumerate(_PREV_CUES):
-        f[:, 81 + k] = np.array([w in cues for w in prev])[i]
+        f[:, 81 + k] = first & np.array([w in cues for w in prev])
     if q.head is not None:
         is_head = np.array([w == q.head for w in low])
         heads = np.concatenate([[0], np.cumsum(is_head)])
-        f[:, 86], f[:, 87], f[:, 88] = is_head[i], heads[j] - heads[i] > 0, np.concatenate([[False], is_head])[i]
+        f[:, 86], f[:, 87] = is_head[i], heads[j] - heads[i] > 0
+        f[:, 88] = first & is_head[np.maximum(i - 1, 0)]
     opened, closed, comma = (np.concatenate([[0], np.cumsum([w == c for w in words])]) for c in "(),")
     has_open, has_close = opened[j] - opened[i] > 0, closed[j] - closed[i] > 0
     f[:, 89], f[:, 90], f[:, 91] = has_open & has_close, has_open != has_close, comma[j] - comma[i] > 0
     f[:, 92] = np.array([w in (".", ",", "-", "(") for w in words])[j - 1]
     f[:, 93] = np.array([w in ORG_WORDS for w in low])[i]
-    f[:, 94] = ctx.passage_score
+    f[:, 94] = np.array([c.passage_score for c in contexts])[which]
     f[:, 95] = np.array([w[0].islower() for w in words])[i]
     if counts:  # the same span in other top sentences
-        f[:, 96] = np.log([counts.get(key, 1) for key in _keys(words, spans)])
-    return [(toks[a][1], toks[b - 1][2]) for a, b in spans], f
+        f[:, 96] = np.log([counts.get(key, 1) for key in _keys(words, span_list)])
+    out, done = [], 0
+    for m in per_context:
+        chars = [(toks[a][1], toks[b - 1][2]) for a, b in span_list[done : done + m]]
+        out.append((chars, f[done : done + m]))
+        done += m
+    return out
 
 
 def score(rows: np.ndarray, model: dict[str, np.ndarray] | None = None) -> np.ndarray:
@@ -258,11 +294,13 @@ def extract(question: str, qtype: str, contexts: Sequence[Context]) -> tuple[int
     for ctx in contexts:
         counts.update(set(span_keys(ctx.text)))
     best: tuple[float, int, Span] | None = None
-    for n, ctx in enumerate(contexts):
-        chars, rows = features(q, ctx, counts)
+    found = features_many(q, contexts, counts)
+    all_scores = score(np.vstack([rows for _, rows in found]))
+    done = 0
+    for n, (ctx, (chars, _)) in enumerate(zip(contexts, found, strict=True)):
+        scores, done = all_scores[done : done + len(chars)], done + len(chars)
         if not chars:
             continue
-        scores = score(rows)
         for n_span, (s, e) in enumerate(chars):  # '(Sumsel,) Dr. Drs' names nobody: titles and question words only
             new = [w for w in re.findall(r"\w+", ctx.text[s:e].lower()) if not q.knows(w)]
             if all(w in _TITLES for w in new):

@@ -12,6 +12,7 @@ from tanya_sumsel.store import IndexStore
 
 SHORT = [
     ("Siapa Sekretaris Daerah Sumsel?", "Edward Candra"),
+    ("Siapa Sekda Sumsel?", "Edward Candra"),  # the acronym knows its long form: not 'Sekretaris Daerah Sumsel'
     ("Siapa Wakil Gubernur Sumsel?", "Cik Ujang"),
     ("Kapan rapat koordinasi Pemprov Sumsel digelar?", "21/1/2026"),
     ("Berapa rumah yang terendam banjir di Muara Enim?", "320 rumah"),
@@ -29,6 +30,22 @@ def test_short_answer_is_marked_in_the_first_citation(built, question, expected)
     assert text[first.highlight[0] : first.highlight[1]] == ans.short_answer
     assert first.start <= first.highlight[0] < first.highlight[1] <= first.end
     assert ans.text.startswith(f"Jawaban singkat: {ans.short_answer} [1]")
+
+
+def test_short_answers_fit_their_type_and_close_their_parentheses(built) -> None:
+    assert answer("Di mana rakor digelar?", settings=built).short_answer == "Griya Agung"  # not 'Griya Agung, Rabu'
+    assert answer("Kapan rakor digelar?", settings=built).short_answer == "21/1/2026"  # not '21/1/2026)'
+    contexts = [Context("Pemprov menggelar Rapat Koordinasi (Rakor) strategis di Griya Agung.", 1.0, 0, 0, 1.0)]
+    found = extract("Siapa yang memimpin rapat koordinasi?", "who", contexts)
+    assert found is None or found[1].text.count("(") == found[1].text.count(")")
+
+
+def test_no_short_answer_when_no_span_answers(built) -> None:
+    """The article has a budget year but no approved amount: quoting is fine, a made-up short answer is not."""
+    ans = answer("Berapa anggaran yang disetujui?", settings=built)
+    assert ans.short_answer is None and "Jawaban singkat" not in ans.text
+    contexts = [Context("Rapat koordinasi itu dihadiri seluruh kepala OPD.", 1.0, 0, 0, 1.0)]
+    assert extract("Apa yang ditandatangani kepala OPD?", "what", contexts) is None
 
 
 def test_descriptive_questions_get_no_short_answer(built) -> None:

@@ -35,6 +35,8 @@ def test_short_answer_is_marked_in_the_first_citation(built, question, expected)
 def test_short_answers_fit_their_type_and_close_their_parentheses(built) -> None:
     assert answer("Di mana rakor digelar?", settings=built).short_answer == "Griya Agung"  # not 'Griya Agung, Rabu'
     assert answer("Kapan rakor digelar?", settings=built).short_answer == "21/1/2026"  # not '21/1/2026)'
+    escort = answer("Siapa yang mendampingi pengawasan kinerja OPD?", settings=built).short_answer
+    assert escort and escort.endswith("Cik Ujang")  # not '… Cik Ujang yang senantiasa mendampingi'
     contexts = [Context("Pemprov menggelar Rapat Koordinasi (Rakor) strategis di Griya Agung.", 1.0, 0, 0, 1.0)]
     found = extract("Siapa yang memimpin rapat koordinasi?", "who", contexts)
     assert found is None or found[1].text.count("(") == found[1].text.count(")")

@@ -345,14 +345,16 @@ def _balanced(text: str) -> bool:
 
 
 def _trim_known(span: Span, q: Question, sentence: str) -> Span:
-    """Drop leading words the question already says ('Sumsel, H. Cik Ujang' → 'H. Cik Ujang') and trailing
-    stopwords ('H. Cik Ujang yang' → 'H. Cik Ujang')."""
+    """Drop leading words the question already says ('Sumsel, H. Cik Ujang' → 'H. Cik Ujang'), a relative clause
+    after an entity ('Cik Ujang yang senantiasa mendampingi' → 'Cik Ujang') and trailing stopwords."""
     start, end = span.start, span.end
     while m := re.match(r"(\w+)[\s,]+", sentence[start:end]):
         word = m.group(1).lower()
         if word == q.head or not q.knows(word):
             break
         start += m.end()
+    if q.qtype != "what" and (m := re.search(r"[\s,]+yang\b", sentence[start:end], re.I)):
+        end = start + m.start()  # a name, place, date or amount ends where a relative clause begins
     while (m := re.search(r"[\s,]+(\w+)$", sentence[start:end])) and m.group(1).lower() in STOPWORDS:
         end = start + m.start()
     return Span(sentence[start:end], start, end, span.score)

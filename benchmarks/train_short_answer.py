@@ -11,7 +11,6 @@ The reranker reads this model's span scores: run `benchmarks/train_rerank.py` af
 from __future__ import annotations
 
 import statistics
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +19,7 @@ from listwise import LAST_TRAIN, arguments, ensemble, facqa_retriever, save, spl
 from tanya_sumsel.answer import answer_contexts, rank_sentences
 from tanya_sumsel.evaluate import load_questions, token_f1
 from tanya_sumsel.question import question_type
-from tanya_sumsel.short_answer import features, parse_question, score, span_keys
+from tanya_sumsel.short_answer import features, parse_question, score
 
 
 def examples(corpus: Path, questions: Path) -> list[tuple[int, str, np.ndarray, np.ndarray]]:
@@ -31,13 +30,9 @@ def examples(corpus: Path, questions: Path) -> list[tuple[int, str, np.ndarray, 
         qtype = question_type(q["question"])
         ranked = rank_sentences(q["question"], retriever.search(q["question"], 10))
         contexts = answer_contexts(ranked)
-        counts: Counter[str] = Counter()
-        for ctx in contexts:
-            counts.update(set(span_keys(ctx.text)))
         parsed = parse_question(q["question"], qtype)
         rows, labels = [], []
-        for ctx in contexts:
-            chars, x = features(parsed, ctx, counts)
+        for ctx, (chars, x) in zip(contexts, features(parsed, contexts, repeats=True), strict=True):
             rows.append(x)
             labels += [max(token_f1(ctx.text[s:e], g) for g in q["answers"]) for s, e in chars]
         if labels:

@@ -1,5 +1,4 @@
 import json
-from collections import Counter
 from importlib import resources
 
 import numpy as np
@@ -7,7 +6,7 @@ import pytest
 
 from tanya_sumsel import answer
 from tanya_sumsel.question import question_type
-from tanya_sumsel.short_answer import N_FEATURES, Context, extract, features, features_many, parse_question
+from tanya_sumsel.short_answer import N_FEATURES, Context, extract, features, parse_question
 from tanya_sumsel.store import IndexStore
 
 SHORT = [
@@ -69,7 +68,7 @@ def test_answer_in_a_lower_ranked_sentence_is_found() -> None:
 
 def test_features_have_the_model_width() -> None:
     q = parse_question("Siapa yang memimpin rapat?", "who")
-    chars, rows = features(q, Context("Rapat dipimpin Herman Deru.", 1.0, 0, 0, 1.0), Counter())
+    [(chars, rows)] = features(q, [Context("Rapat dipimpin Herman Deru.", 1.0, 0, 0, 1.0)])
     assert rows.shape == (len(chars), N_FEATURES) and len(chars) > 3
     weights = json.loads(resources.files("tanya_sumsel").joinpath("short_answer_model.json").read_text())
     assert len(weights["mean"]) == len(weights["scale"]) == len(weights["w1"][0]) == N_FEATURES
@@ -84,13 +83,25 @@ def test_contexts_scored_together_do_not_see_each_other() -> None:
         Context("Herman Deru hadir pada Rabu (21/1/2026) bersama 1.500 personel.", 0.8, 1, 1, 0.7),  # … span at start
         Context("Dipimpin Sekda H. Edward Candra, MH di Palembang", 0.6, 2, 0, 1.0),
     ]
-    counts = Counter({"herman deru": 2})
-    together = features_many(q, contexts, counts)
+    together = features(q, contexts)
     for ctx, (chars, rows) in zip(contexts, together, strict=True):
-        alone_chars, alone_rows = features(q, ctx, counts)
+        [(alone_chars, alone_rows)] = features(q, [ctx])
         assert chars == alone_chars and len(chars) > 0
         assert np.array_equal(rows, alone_rows)
-    assert [len(c) for c, _ in features_many(q, [*contexts, Context("", 1.0, 0, 0, 1.0)], counts)][-1] == 0
+    assert [len(c) for c, _ in features(q, [*contexts, Context("", 1.0, 0, 0, 1.0)])][-1] == 0
+
+
+def test_repeats_count_the_contexts_a_span_recurs_in() -> None:
+    q = parse_question("Siapa yang hadir?", "who")
+    contexts = [
+        Context("Herman Deru hadir.", 1.0, 0, 0, 1.0),
+        Context("Herman Deru, Herman Deru hadir.", 0.9, 1, 0, 1.0),
+    ]
+    for ctx, (chars, rows) in zip(contexts, features(q, contexts, repeats=True), strict=True):
+        repeats = {ctx.text[s:e]: float(np.exp(r[96])) for (s, e), r in zip(chars, rows, strict=True)}
+        assert repeats["Herman Deru"] == pytest.approx(2.0)  # twice in the second context still counts once there
+        assert repeats["Deru"] == pytest.approx(2.0) and repeats.get("Deru, Herman", 1.0) == pytest.approx(1.0)
+    assert all(r[96] == 0 for _, rows in features(q, contexts) for r in rows)  # off unless asked
 
 
 def test_quoted_titles_do_not_set_the_question_type() -> None:

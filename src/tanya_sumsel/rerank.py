@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -22,7 +21,7 @@ import numpy as np
 from . import mlp
 from .chunk import split_sentences
 from .question import TYPE_CUES, question_type
-from .short_answer import Context, features_many, parse_question, score
+from .short_answer import Context, features, parse_question, score
 from .textnorm import terms, tokens
 
 WINDOW = 12  # terms in the proximity window
@@ -82,7 +81,7 @@ def rerank_features(question: str, candidates: Sequence[Candidate], idf: Callabl
         windows.append((start, Context(c.text[start:end], 1.0, 0, 0, 1.0)))
         best_spans.append(sentences[best])
     rows[:, 9:11] = _NO_SPAN
-    found = features_many(parsed, [ctx for _, ctx in windows], Counter(), SPAN_WORDS)
+    found = features(parsed, [ctx for _, ctx in windows], max_words=SPAN_WORDS)
     owners = [
         (n, lo <= start + a and start + b <= hi)
         for n, ((start, _), (lo, hi), (chars, _)) in enumerate(zip(windows, best_spans, found, strict=True))

@@ -154,24 +154,13 @@ def _keys(words: list[str], spans: list[tuple[int, int]]) -> list[str]:
     return [" ".join(w for w in low[i:j] if w) for i, j in spans]
 
 
-def span_keys(sentence: str) -> list[str]:
-    """Normalized text of every candidate span, for counting repeats across sentences."""
-    words = [m.group(0) for m in _TOKEN.finditer(sentence)]
-    return _keys(words, _spans(words))
-
-
 def features(
-    q: Question, ctx: Context, counts: Counter[str], max_words: int = MAX_WORDS
-) -> tuple[list[tuple[int, int]], np.ndarray]:
-    """Character spans of every candidate (up to `max_words` words) in `ctx.text` and their feature rows."""
-    return features_many(q, [ctx], counts, max_words)[0]
-
-
-def features_many(
-    q: Question, contexts: Sequence[Context], counts: Counter[str], max_words: int = MAX_WORDS
+    q: Question, contexts: Sequence[Context], *, repeats: bool = False, max_words: int = MAX_WORDS
 ) -> list[tuple[list[tuple[int, int]], np.ndarray]]:
-    """`features` for each context, computed in one vectorized pass (numpy's per-call overhead dominated when
-    each of a question's contexts went through alone). Word windows stop at their context's edges."""
+    """Per context: the character spans of every candidate (up to `max_words` words) and their feature rows.
+
+    One vectorized pass over all contexts (numpy's per-call overhead dominated when each went through alone);
+    word windows stop at their context's edge. `repeats`: count in how many of the contexts each span recurs."""
     toks: list[tuple[str, int, int]] = []
     span_list: list[tuple[int, int]] = []
     bounds: list[tuple[int, int]] = []  # each span's context as [first token, end token)
@@ -274,8 +263,10 @@ def features_many(
     f[:, 93] = np.array([w in ORG_WORDS for w in low])[i]
     f[:, 94] = np.array([c.passage_score for c in contexts])[which]
     f[:, 95] = np.array([w[0].islower() for w in words])[i]
-    if counts:  # the same span in other top sentences
-        f[:, 96] = np.log([counts.get(key, 1) for key in _keys(words, span_list)])
+    if repeats:  # the same span in other top sentences
+        keys = _keys(words, span_list)
+        counts = Counter(key for _, key in set(zip(which.tolist(), keys, strict=True)))  # once per context
+        f[:, 96] = np.log([counts[key] for key in keys])
     out, done = [], 0
     for m in per_context:
         chars = [(toks[a][1], toks[b - 1][2]) for a, b in span_list[done : done + m]]
@@ -294,10 +285,7 @@ def extract(question: str, qtype: str, contexts: Sequence[Context]) -> tuple[int
     if not contexts or qtype in ("why", "how") or _DESCRIPTIVE.search(question):
         return None
     q = parse_question(question, qtype)
-    counts: Counter[str] = Counter()
-    for ctx in contexts:
-        counts.update(set(span_keys(ctx.text)))
-    found = features_many(q, contexts, counts)
+    found = features(q, contexts, repeats=True)
     scores = score(np.vstack([rows for _, rows in found]))
     where = [(n, s, e) for n, (chars, _) in enumerate(found) for s, e in chars]
     best: tuple[int, Span] | None = None

@@ -74,12 +74,11 @@ MIN_SCORE = 1.25  # a best span scored lower is no answer at all: 2.4% of facqa-
 
 @dataclass(frozen=True)
 class Span:
-    """A short answer, its [start, end) offsets in the sentence and the model's score for it."""
+    """A short answer and its [start, end) offsets in the sentence."""
 
     text: str
     start: int
     end: int
-    score: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -264,9 +263,9 @@ def features(
     f[:, 94] = np.array([c.passage_score for c in contexts])[which]
     f[:, 95] = np.array([w[0].islower() for w in words])[i]
     if repeats:  # the same span in other top sentences
-        keys = _keys(words, span_list)
-        counts = Counter(key for _, key in set(zip(which.tolist(), keys, strict=True)))  # once per context
-        f[:, 96] = np.log([counts[key] for key in keys])
+        texts = _keys(words, span_list)
+        counts = Counter(text for _, text in set(zip(which.tolist(), texts, strict=True)))  # once per context
+        f[:, 96] = np.log([counts[text] for text in texts])
     out, done = [], 0
     for m in per_context:
         chars = [(toks[a][1], toks[b - 1][2]) for a, b in span_list[done : done + m]]
@@ -294,7 +293,7 @@ def extract(question: str, qtype: str, contexts: Sequence[Context]) -> tuple[int
             return None
         n, s, e = where[k]
         if _admissible(contexts[n].text[s:e], q):
-            best = (n, Span(contexts[n].text[s:e], s, e, float(scores[k])))
+            best = (n, Span(contexts[n].text[s:e], s, e))
             break
     if best is None:
         return None
@@ -302,7 +301,7 @@ def extract(question: str, qtype: str, contexts: Sequence[Context]) -> tuple[int
     if qtype == "amount":  # a quantity keeps its unit: '320' → '320 rumah', as the amount pattern reads it
         for m in AMOUNT.finditer(sentence):
             if m.start() == span.start and m.end() > span.end:
-                span = Span(sentence[span.start : m.end()], span.start, m.end(), span.score)
+                span = Span(sentence[span.start : m.end()], span.start, m.end())
     return best[0], _trim_known(span, q, sentence)
 
 
@@ -319,7 +318,7 @@ def _fits(text: str, qtype: str) -> bool:
     ('Griya Agung, Rabu' is no place, and the year in 'tahun anggaran 2026' no amount)."""
     if qtype == "amount" and not AMOUNT.search(text):
         return False
-    return qtype not in ("who", "where", "amount") or not any(m.end() > m.start() for m in DATE.finditer(text))
+    return qtype not in ("who", "where", "amount") or not DATE.search(text)
 
 
 def _balanced(text: str) -> bool:
@@ -345,4 +344,4 @@ def _trim_known(span: Span, q: Question, sentence: str) -> Span:
         end = start + m.start()  # a name, place, date or amount ends where a relative clause begins
     while (m := re.search(r"[\s,]+(\w+)$", sentence[start:end])) and m.group(1).lower() in STOPWORDS:
         end = start + m.start()
-    return Span(sentence[start:end], start, end, span.score)
+    return Span(sentence[start:end], start, end)

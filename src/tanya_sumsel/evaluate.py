@@ -30,6 +30,9 @@ REPORT_KEYS = (
     "short_answer_f1",
     "abstain_rate",
     "abstain_accuracy",
+    "short_answer_precision",
+    "short_answer_coverage",
+    "unanswerable_abstain",
     "latency_ms_p50",
     "latency_ms_p95",
 )
@@ -64,6 +67,25 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
     return out
 
 
+def select_ids(questions: list[dict[str, Any]], ids: str) -> list[dict[str, Any]]:
+    """The questions whose id lies in the inclusive range 'FIRST..LAST' (ids compared as strings)."""
+    first, sep, last = ids.partition("..")
+    if not sep or not first or not last:
+        raise InputError(f"--ids {ids!r} tidak valid: tulis rentang seperti q-dev-2496..q-dev-2806.")
+    return [q for q in questions if first <= str(q.get("id", "")) <= last]
+
+
+def answer_holders(articles: dict[str, str], golds: list[str]) -> set[str]:
+    """Ids of the articles whose text holds one of the gold answers (case-insensitive, on word boundaries)."""
+    found = set()
+    for gold in (g.lower().strip() for g in golds):
+        if not gold:
+            continue
+        pattern = re.compile(r"(?<!\w)" + re.escape(gold) + r"(?!\w)")
+        found |= {aid for aid, text in articles.items() if gold in text and pattern.search(text)}
+    return found
+
+
 def eval_settings(corpus_file: Path, settings: Settings) -> Settings:
     """Settings whose index for `corpus_file` lives in the cache, keyed by content and index settings."""
     h = hashlib.sha256(Path(corpus_file).read_bytes())
@@ -82,19 +104,28 @@ def evaluate(
     *,
     k: int = 10,
     limit: int = 0,
+    ids: str = "",
+    strict: bool = True,
     settings: Settings | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """Build (or reuse) the index for `corpus_file`, answer every question, return the report dict."""
+    """Build (or reuse) the index for `corpus_file`, answer every question, return the report dict.
+
+    With `strict`, every answerable question is asked a second time of the corpus without its gold passages and
+    without every passage holding a gold answer (nothing left answers it): `unanswerable_abstain` is the share of
+    those the answerer declined."""
     settings = eval_settings(Path(corpus_file), settings or Settings.from_env())
     build_index(settings)
     retriever = load_retriever(settings)
     questions = load_questions(Path(questions_file))
+    if ids:
+        questions = select_ids(questions, ids)
     if 0 < limit < len(questions):  # an evenly spaced, deterministic sample
         questions = [questions[i * len(questions) // limit] for i in range(limit)]
     if not questions:
         raise InputError(f"{questions_file} tidak berisi pertanyaan.")
     answer(questions[0]["question"], k=k, settings=settings, retriever=retriever)  # warm-up
+    texts = {aid: a.text.lower() for aid, a in retriever.store.articles().items()} if strict else {}
     rows = []
     for i, q in enumerate(questions):
         t = time.perf_counter()
@@ -120,6 +151,11 @@ def evaluate(
                 "citations": [asdict(c) | {"quote": c.quote[:200]} for c in ans.citations],
             }
         )
+        if strict and q["answerable"] and golds:
+            gone = set(q["doc_ids"]) | answer_holders(texts, golds)
+            blind = answer(q["question"], k=k, settings=settings, retriever=retriever.excluding(gone))
+            rows[-1]["strict_abstained"] = blind.abstained
+            rows[-1]["strict_short_answer"] = blind.short_answer
         if progress:
             progress(i + 1, len(questions))
     return summarize(rows)
@@ -132,6 +168,8 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
     ]
     unans = [r for r in rows if not r["answerable"]]
     lat = sorted(r["latency_ms"] for r in rows)
+    shown = [r for r in ans if r.get("short_answer")]
+    strict = [r for r in ans if "strict_abstained" in r]
     mean = statistics.fmean
 
     def recall(n: int) -> float:
@@ -147,6 +185,10 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "short_answer_f1": round(mean(r["short_answer_f1"] for r in ans), 4),
         "abstain_rate": round(mean(1.0 if r["abstained"] else 0.0 for r in ans), 4),
         "abstain_accuracy": round(mean(1.0 if r["abstained"] else 0.0 for r in unans), 4) if unans else None,
+        # a shown short answer counts as right at token F1 ≥ 0.5
+        "short_answer_precision": round(mean(r["short_answer_f1"] >= 0.5 for r in shown), 4) if shown else None,
+        "short_answer_coverage": round(len(shown) / len(ans), 4),
+        "unanswerable_abstain": round(mean(r["strict_abstained"] for r in strict), 4) if strict else None,
         "latency_ms_p50": round(statistics.median(lat), 2),
         "latency_ms_p95": round(lat[max(0, round(0.95 * len(lat)) - 1)], 2),
         "per_question": rows,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,6 +44,8 @@ class Passage:
     text: str
     start: int
     end: int
+    similarity: float = 0.0  # cosine of the question and the chunk's vector (absolute, unlike `score`)
+    relevance: float = 0.0  # the reranker's raw score (absolute, unlike its softmax `score`); 0 when not reranked
 
 
 class Retriever:
@@ -55,6 +58,7 @@ class Retriever:
         self.settings = settings
         self._articles: dict[str, Article] = {}
         self._lock = threading.Lock()
+        self.exclude: frozenset[str] = frozenset()  # article ids this view never returns
         if store.manifest.get("files_fingerprint") != files_fingerprint(settings.corpus_dir):
             log.warning(
                 "Korpus %s berubah sejak indeks dibangun; jalankan `tanya-sumsel index` untuk memperbarui.",
@@ -68,27 +72,57 @@ class Retriever:
                 self._articles.update(self.store.articles([article_id]))
             return self._articles[article_id]
 
+    def excluding(self, article_ids: frozenset[str] | set[str]) -> Retriever:
+        """A view of this retriever that acts as if these articles were not in the corpus (same index and caches)."""
+        view = copy.copy(self)
+        view.exclude = self.exclude | frozenset(article_ids)
+        return view
+
     def candidates(self, question: str) -> tuple[list[tuple[int, float]], list[tuple[int, float]], np.ndarray | None]:
         """Dense and BM25 candidate lists (chunk id, score), each best first, and the question's vector."""
         mode, fetch = self.settings.retrieval, self.settings.fetch_k
         vector = self.embedder.embed_query(question) if mode != "bm25" else None
-        dense = self.store.search(vector, fetch) if vector is not None else []
-        keyword = self.store.bm25.search(terms(question, translate=True), fetch) if mode != "dense" else []
+        extra = self._excluded_chunks() if self.exclude else 0
+        dense = self.store.search(vector, fetch + extra) if vector is not None else []
+        keyword = self.store.bm25.search(terms(question, translate=True), fetch + extra) if mode != "dense" else []
+        if self.exclude:  # filtered before fusion, so the scores are normalized as if the articles were gone
+            keep = self._kept(dense + keyword)
+            dense = [h for h in dense if h[0] in keep][:fetch]
+            keyword = [h for h in keyword if h[0] in keep][:fetch]
         return dense, keyword, vector
+
+    def _excluded_chunks(self) -> int:
+        marks = ",".join("?" * len(self.exclude))
+        rows = self.store.query(f"SELECT COUNT(*) FROM chunks WHERE article_id IN ({marks})", tuple(self.exclude))
+        return int(rows[0][0])
+
+    def _kept(self, hits: list[tuple[int, float]]) -> set[int]:
+        chunks = self.store.chunks(list({cid for cid, _ in hits}))
+        return {cid for cid, ch in chunks.items() if ch.article_id not in self.exclude}
 
     def search(self, question: str, k: int | None = None) -> list[Passage]:
         """The `k` best passages for `question`, best first."""
         k = k or self.settings.k
         dense, keyword, vector = self.candidates(question)
         hits = fuse(dense, keyword, self.settings.fusion, self.settings.dense_weight)
+        relevance: dict[int, float] = {}
         if self.settings.rerank_depth > 1 and dense and keyword:
-            hits = self._rerank(question, hits[: max(k, self.settings.rerank_depth)], dense, keyword, vector)
-        hits = hits[:k]
+            hits, relevance = self._rerank(question, hits[: max(k, self.settings.rerank_depth)], dense, keyword, vector)
+        hits = hits[: 4 * k]  # overlapping chunks merge below, so take more than k
         chunks = self.store.chunks([cid for cid, _ in hits])
-        out = []
+        out: list[Passage] = []
         for cid, score in hits:
+            if len(out) == k:
+                break
             ch = chunks[cid]
             art = self.article(ch.article_id)
+            same = [n for n, p in enumerate(out) if p.article_id == art.id and _touch(p, ch.start, ch.end)]
+            if same:  # one source per stretch of an article: overlapping chunks (and what they bridge) become one
+                start = min([ch.start] + [out[n].start for n in same])
+                end = max([ch.end] + [out[n].end for n in same])
+                out[same[0]] = replace(out[same[0]], text=art.text[start:end], start=start, end=end)
+                out = [p for n, p in enumerate(out) if n not in same[1:]]
+                continue
             out.append(
                 Passage(
                     len(out) + 1,
@@ -103,9 +137,11 @@ class Retriever:
                     ch.text,
                     ch.start,
                     ch.end,
+                    float(self.store.vectors.reconstruct(cid) @ vector) if vector is not None else 0.0,
+                    relevance.get(cid, 0.0),
                 )
             )
-        return out
+        return [p if p.rank == n else replace(p, rank=n) for n, p in enumerate(out, start=1)]
 
     def rerank_candidates(
         self,
@@ -129,13 +165,19 @@ class Retriever:
         dense: list[tuple[int, float]],
         keyword: list[tuple[int, float]],
         vector: np.ndarray | None,
-    ) -> list[tuple[int, float]]:
-        """`hits` reordered by the learned reranker, scored by its softmax probability over them."""
+    ) -> tuple[list[tuple[int, float]], dict[int, float]]:
+        """`hits` reordered by the learned reranker, scored by its softmax probability over them, and its raw
+        score per chunk."""
         ranked = rerank(question, self.rerank_candidates(hits, dense, keyword, vector), self.store.bm25.idf)
         logits = np.array([s for _, s in ranked])
         probs = np.exp(logits - logits.max())
         probs /= probs.sum()
-        return [(cid, float(p)) for (cid, _), p in zip(ranked, probs, strict=True)]
+        return [(cid, float(p)) for (cid, _), p in zip(ranked, probs, strict=True)], dict(ranked)
+
+
+def _touch(p: Passage, start: int, end: int) -> bool:
+    """Whether [start, end) overlaps the passage's span of the article."""
+    return start < p.end and p.start < end
 
 
 def fuse(

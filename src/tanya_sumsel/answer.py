@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 from langchain_core.language_models import BaseChatModel
 
 from .chunk import split_sentences
 from .errors import InputError
+from .ingest import Article
+from .judge import QUANTITY_FEATURE, answer_features, answerable, show_features, sure
 from .question import TYPE_CUES, question_type
 from .retrieve import Passage, Retriever, load_retriever, pin_query_threads
 from .settings import Settings
-from .short_answer import Context, extract
+from .short_answer import Context, Span, extract
+from .subject import QUANTITIES, Subject, article_gaps, evidence_words, is_whole_article, question_subject, rarest
 from .textnorm import terms
 
-# Below this sentence confidence the articles are judged not to contain the answer. Calibrated on
-# ../shared/eval/facqa-dev with benchmarks/calibrate_abstain.py (after the reranker): abstains on 2% of answerable
-# questions and on 24% of questions whose gold passage was removed (a noisy proxy: many answers recur elsewhere).
-ABSTAIN_THRESHOLD = 0.49
+# Below this sentence score nothing retrieved is about the question at all; above it the abstention model
+# (judge.py) decides whether the evidence answers it.
+MIN_CONFIDENCE = 0.2
 MAX_SENTENCES = 2
 SHORT_ANSWER_SENTENCES = 5  # the short answer is sought in this many best sentences
 ABSTAIN_TEXT = {
@@ -190,13 +193,17 @@ def select_sentences(ranked: list[_Candidate], max_sentences: int = MAX_SENTENCE
 
 @dataclass(frozen=True)
 class Composed:
-    """What the extractive answerer produced for one question."""
+    """What the extractive answerer produced for one question, and what it judged on the way (for calibration)."""
 
     text: str
     citations: tuple[Citation, ...]
     abstained: bool
-    confidence: float
+    confidence: float  # the judged probability that the cited passage answers the question
     short_answer: str | None = None
+    span: Span | None = None  # the best short-answer candidate, shown or not
+    features: np.ndarray | None = None  # the abstention model's input
+    show_features: np.ndarray | None = None  # the display model's input for `span`
+    evidence: Passage | None = None  # the passage judged (the one the answer leads with)
 
 
 def answer_contexts(ranked: list[_Candidate]) -> list[Context]:
@@ -208,36 +215,107 @@ def answer_contexts(ranked: list[_Candidate]) -> list[Context]:
     ]
 
 
-def compose(question: str, passages: list[Passage], lang: str, context: str = "") -> Composed:
-    """Extractive answer: the best sentences quoted with [n] markers, a short answer when the type allows.
+def near_subject(
+    subject: Subject, span: Span | None, sentence: str, idf: Callable[[str], float] | None, whole: bool
+) -> bool:
+    """Whether a short answer sits beside what the question asks about: a quantity of the asked kind and, in a whole
+    article, in a sentence holding the question's rarest term ('Rp 11,2 triliun' of the total budget is no answer
+    about 'kesehatan'; a paragraph cut from its article is its own context)."""
+    if span is None or (subject.quantity and not QUANTITIES[subject.quantity][1].search(span.text)):
+        return False
+    words = evidence_words([sentence])
+    return not whole or all(t in words for t in rarest(subject, idf, 1))
 
-    The sentence holding the short answer is quoted first, so the answer is always marked in citation [1]."""
+
+def abstention(lang: str, nearest: Passage | None) -> str:
+    """The polite 'not in the articles' message, naming the closest article when there is one."""
+    if nearest is None:
+        return ABSTAIN_TEXT[lang]
+    when = format_date(nearest.date, lang)
+    where = ", ".join(x for x in (nearest.source, when) if x)
+    title = f"“{nearest.title}”" + (f" ({where})" if where else "")
+    return ABSTAIN_TEXT[lang] + (
+        f" The closest article is about {title}." if lang == "en" else f" Artikel terdekat membahas {title}."
+    )
+
+
+def compose(
+    question: str,
+    passages: list[Passage],
+    lang: str,
+    context: str = "",
+    idf: Callable[[str], float] | None = None,
+    article: Callable[[str], Article] | None = None,
+) -> Composed:
+    """Extractive answer: the best sentences quoted with [n] markers, a short answer when the model is sure of it.
+
+    It abstains when the judged probability that the evidence answers the question (the question's subject in the
+    cited passage, the sentence's coverage, the retrieval scores) is below the calibrated threshold. The sentence
+    holding a shown short answer is quoted first, so the answer is always marked in citation [1]."""
     ranked = rank_sentences(question, passages, context=context)
-    confidence = ranked[0].score if ranked else 0.0
-    if confidence < ABSTAIN_THRESHOLD:
-        return Composed(ABSTAIN_TEXT[lang], (), True, confidence)
+    if not ranked or ranked[0].score < MIN_CONFIDENCE:
+        return Composed(ABSTAIN_TEXT[lang], (), True, 0.0)
+    asked = f"{question} {context}".strip()  # a follow-up is about its previous question's subject too
+    subject = question_subject(asked)
+    kind = QUANTITIES[subject.quantity][1] if subject.quantity else None
+    if kind is not None:  # 'Berapa dana …?': the best sentence holding money (and the rarest term) leads
+        rare = rarest(subject, idf, 1)
+        close = [n for n, c in enumerate(ranked[:5]) if kind.search(c.text) and c.score >= 0.5 * ranked[0].score]
+        named = [n for n in close if all(t in evidence_words([ranked[n].text]) for t in rare)]
+        first = (named or close or [0])[0]
+        ranked.insert(0, ranked.pop(first))
     found = extract(question, question_type(question), answer_contexts(ranked))
-    short = found[1] if found else None
-    if found and found[0]:  # the answer sits in a lower-ranked sentence: quote it first, the best one second
+    span = found[1] if found else None
+
+    lead_rank = found[0] if found else 0  # the sentence holding the best span is the evidence judged
+    lead = ranked[lead_rank]
+    quoted = [lead.text] + [c.text for c in ranked[:3] if c.score >= 0.7 * ranked[0].score]
+    features = answer_features(
+        asked, (lead.text, lead.passage), quoted, ranked[0].score, lead_rank, passages, span, idf
+    )
+    evidence = lead.passage
+    p, ok = answerable(features)
+    whole = article(evidence.article_id) if article is not None else None
+    if whole is not None and not is_whole_article(whole.text):
+        whole = None  # a paragraph cut from its article: the model's judgement stands alone
+    beside = near_subject(subject, span, lead.text, idf, whole is not None)  # a span elsewhere is never shown
+    shown = show_features(span, question, features) if span and beside else None
+    sure_ = ok and shown is not None and sure(shown)[1]
+    if ok and whole is not None:  # a whole article must cover the whole subject, and quote the asked quantity
+        ok = bool(features[QUANTITY_FEATURE]) and not article_gaps(subject, whole.text, whole.title, whole.date, idf)
+    if not ok:
+        return Composed(abstention(lang, ranked[0].passage), (), True, p, None, span, features, shown, evidence)
+    if found and found[0] and beside:  # the best span's sentence sits lower: it is quoted first, the best second
         lead = ranked.pop(found[0])
         chosen = [lead] if ranked[0].text == lead.text else [lead, ranked[0]]
     else:
         chosen = select_sentences(ranked)
+    short = span if sure_ else None
     citations: list[Citation] = []
     parts = []
     for n, c in enumerate(chosen, start=1):
-        p = c.passage
+        p_ = c.passage
         mark = (c.start + short.start, c.start + short.end) if short and n == 1 else None
         citations.append(
-            Citation(n, p.article_id, p.title, p.source, p.date, p.url, c.text, c.start, c.end, c.score, mark)
+            Citation(n, p_.article_id, p_.title, p_.source, p_.date, p_.url, c.text, c.start, c.end, c.score, mark)
         )
-        who = p.source or p.title
-        when = format_date(p.date, lang)
-        lead = ("According to" if lang == "en" else "Menurut") + f" {who}" + (f" ({when})" if when else "")
-        parts.append(f"{lead}: “{c.text}” [{n}]")
+        who = p_.source or p_.title
+        when = format_date(p_.date, lang)
+        lead_in = ("According to" if lang == "en" else "Menurut") + f" {who}" + (f" ({when})" if when else "")
+        parts.append(f"{lead_in}: “{c.text}” [{n}]")
     if short:
         parts.insert(0, ("Short answer" if lang == "en" else "Jawaban singkat") + f": {short.text} [1]")
-    return Composed("\n\n".join(parts), tuple(citations), False, confidence, short.text if short else None)
+    return Composed(
+        "\n\n".join(parts),
+        tuple(citations),
+        False,
+        p,
+        short.text if short else None,
+        span,
+        features,
+        shown,
+        evidence,
+    )
 
 
 def answer(

@@ -10,7 +10,7 @@ from .ingest import Article
 # Lower-cased, without the final period. Titles, degrees, and common Indonesian abbreviations.
 ABBREVIATIONS = frozenset(
     """
-    dr drs dra h hj ir prof kh ust ustadz st sdr sdri bpk ny tn nn pj plt plh mr mrs ms
+    dr drs dra h hj ir prof kh ust ustadz st sdr sdri bpk ny tn nn pj plt plh mr mrs ms moh muh moch mochd abd
     s.e s.h s.ag s.ip s.sos s.pd s.kom s.t s.ked s.psi s.hut s.p s.s s.farm s.kep m.h m.si m.m m.pd m.kes
     m.t m.a m.sc m.kn m.ag m.hum m.ikom a.md ph.d mh se sh mm
     no nomor kab kec kel ds jl jln gg rt rw km tel telp hlm ket
@@ -69,17 +69,45 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Split Indonesian text into sentences, keeping titles (Dr., H.), initials and numbers intact."""
+    """Split Indonesian text into sentences, keeping titles (Dr., H.), initials, numbers and quotations intact."""
     out: list[Sentence] = []
     start = 0
+    quotes = _Quotes(text)
     for m in _BOUNDARY.finditer(text):
-        if m.group(0)[0] == "." and m.group(0) == "." and _is_abbreviation(text, m.start()):
+        if m.group(0)[0] == "\n":
+            quotes.reset(m.end())
+        elif m.group(0) == "." and _is_abbreviation(text, m.start()):
+            continue
+        elif quotes.inside(m.end()):  # “Kita sudah melewati fase transisi. Kini saatnya …,” tegas Herman Deru.
             continue
         end = m.end() if m.group(0)[0] != "\n" else m.start()
         _append(out, text, start, end)
         start = m.end()
     _append(out, text, start, len(text))
     return out
+
+
+class _Quotes:
+    """Whether a position lies inside a quotation that closes later in its paragraph (counted incrementally)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.reset(0)
+
+    def reset(self, pos: int) -> None:
+        """Start a new paragraph at `pos`."""
+        self.pos, self.curly, self.straight = pos, 0, 0
+        end = self.text.find("\n", pos)
+        self.end = len(self.text) if end < 0 else end
+
+    def inside(self, pos: int) -> bool:
+        """Whether `pos` is inside an open quotation; an unclosed one (a typo) never holds sentences together."""
+        seen = self.text[self.pos : pos]
+        self.curly += seen.count("“") - seen.count("”")
+        self.straight += seen.count('"')
+        self.pos = pos
+        rest = self.text[pos : self.end]
+        return (self.curly > 0 and "”" in rest) or (self.straight % 2 == 1 and '"' in rest)
 
 
 def _append(out: list[Sentence], text: str, start: int, end: int) -> None:

@@ -138,9 +138,26 @@ def assemble(question: str, raw: str, passages: list[Passage], lang: str) -> Ans
     )
 
 
-def extractive(question: str, passages: list[Passage], lang: str, context: str = "") -> Answer:
+def extractive(question: str, passages: list[Passage], lang: str, retriever: Retriever, context: str = "") -> Answer:
     """The offline answer: sentences chosen for the question (and a follow-up's context), quoted with citations."""
-    out = compose(question, passages, lang, context)
+    out = compose(question, passages, lang, context, retriever.store.bm25.idf, retriever.article)
+    return Answer(question, out.text, out.citations, tuple(passages), out.abstained, lang, out.short_answer)
+
+
+def followup_or_standalone(
+    question: str, passages: list[Passage], retriever: Retriever, k: int, lang: str, context: str
+) -> Answer:
+    """The extractive answer with the follow-up's context, unless the question asked on its own is answered with
+    more confidence (the carried-over topic must never make an answer worse)."""
+    idf = retriever.store.bm25.idf
+    out = compose(question, passages, lang, context, idf, retriever.article)
+    if context:
+        alone_passages = retriever.search(question, k)
+        alone = compose(question, alone_passages, lang, "", idf, retriever.article)
+        if (out.abstained and not alone.abstained) or (
+            alone.abstained == out.abstained and alone.confidence > out.confidence
+        ):
+            out, passages = alone, alone_passages
     return Answer(question, out.text, out.citations, tuple(passages), out.abstained, lang, out.short_answer)
 
 
@@ -164,7 +181,7 @@ def stream_answer(
     query, context = condense(question, history, model)
     passages = retriever.search(query, k)
     if model is None:
-        yield extractive(question, passages, lang, context)
+        yield followup_or_standalone(question, passages, retriever, k, lang, context)
         return
     raw: list[str] = []
     try:
@@ -173,12 +190,12 @@ def stream_answer(
             yield piece
     except Exception:
         log.warning("the chat model failed; falling back to the extractive answer", exc_info=True)
-        fallback = extractive(question, passages, lang, context)
+        fallback = extractive(question, passages, lang, retriever, context)
         yield replace(fallback, notices=(FALLBACK_NOTICE[lang],))
         return
     final = assemble(question, "".join(raw), passages, lang)
     if final is None:
-        fallback = extractive(question, passages, lang, context)
+        fallback = extractive(question, passages, lang, retriever, context)
         notice = (
             "Jawaban model tidak dapat diverifikasi terhadap sumbernya; jawaban ekstraktif ditampilkan."
             if lang == "id"

@@ -23,7 +23,7 @@ from .textnorm import terms
 
 log = logging.getLogger(__name__)
 
-SPLITTER_VERSION = 2  # 2: derived titles left out of the embedded header
+SPLITTER_VERSION = 3  # 2: derived titles left out of the embedded header; 3: no split inside quotations
 Progress = Callable[[int, int], None]
 
 

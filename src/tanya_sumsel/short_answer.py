@@ -12,7 +12,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -38,12 +38,22 @@ AMOUNT = re.compile(
     rf"seratus|seribu)\b(?:\s+{_SCALE})?(?:\s+[a-zA-Z]+)?",
     re.I,
 )
-_TITLE_WORDS = "Dr Drs Dra H Hj Ir Prof KH Kol Brigjen Irjen Kapt Letkol Jenderal".split()
+_TITLE_WORDS = "Dr Drs Dra H Hj Ir Prof KH Kol Brigjen Irjen Kapt Letkol Jenderal Moh Muh".split()
 _TITLE = rf"(?:{'|'.join(_TITLE_WORDS)})\.?"
 _TITLES = frozenset(w.lower() for w in _TITLE_WORDS) | frozenset("mh sh se mm msi si st".split())  # + degrees
 NAME = re.compile(
     rf"(?:{_TITLE}\s+)*[A-Z][\w'’.-]*(?:\s+(?:(?:bin|binti|van|de|der|al|dan|of)\s+)?(?:[A-Z][\w'’.-]*|\d+\b))*"
     r"(?:,\s*(?:MH|SH|SE|MM|M\.Si|S\.E|S\.H|M\.H|M\.Sc|Ph\.D)\.?)?"
+)
+_PRONOUNS = frozenset("ia dia beliau mereka kami kita saya anda aku engkau kamu nya he she they it we".split())
+_OFFICES = frozenset(
+    "gubernur wakil bupati wali walikota kota kepala dinas sekretaris daerah menteri presiden ketua direktur camat "
+    "lurah kapolda kapolres penjabat pj plt plh sekda wagub kadis pejabat pimpinan governor mayor regent".split()
+)
+# Words that name places of the province (the long forms of its place acronyms and the compass words of provinces)
+_PLACES = frozenset(
+    {w for short in ("sumsel", "oki", "oku", "pali", "muba", "plg") for w in EXPANSIONS[short].split()}
+    | set("indonesia jakarta sumatera jawa kalimantan sulawesi utara selatan barat timur tengah kota kabupaten".split())
 )
 PLACE = re.compile(r"\b(?:di|ke|dari)\s+((?:[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*)*)")
 ORG_WORDS = frozenset(
@@ -53,7 +63,7 @@ ORG_WORDS = frozenset(
 _HEAD = re.compile(r"\b(\w+)\s+(?:jenis\s+)?(?:apa|apakah|manakah|mana)\b|\b(?:apa|apakah)\s+nama\s+(\w+)", re.I)
 # "Apa isi/tujuan/… ?" asks for a description, not an entity: no short answer.
 _DESCRIPTIVE = re.compile(
-    r"\b(?:apa|apakah)\s+(?:isi|maksud|tujuan|alasan|peran|fungsi|dampak|hasil|arti|pesan|upaya|langkah|kata|"
+    r"\b(?:apa|apakah)\s+(?:isi|maksud|tujuan|alasan|peran|fungsi|dampak|hasil|arti|pesan|upaya|langkah|kata|penyebab|"
     r"yang dilakukan|saja(?!\s+nama))(?:nya)?\b|\bwhat (?:did|does|do|is the (?:content|purpose|role))\b",
     re.I,
 )
@@ -74,11 +84,14 @@ MIN_SCORE = 1.25  # a best span scored lower is no answer at all: 2.4% of facqa-
 
 @dataclass(frozen=True)
 class Span:
-    """A short answer and its [start, end) offsets in the sentence."""
+    """A short answer, its [start, end) offsets in the sentence, and the model's view of it: its score and its
+    lead over the best candidate that names something else (a close rival means the model is unsure)."""
 
     text: str
     start: int
     end: int
+    score: float = 0.0
+    margin: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -288,29 +301,78 @@ def extract(question: str, qtype: str, contexts: Sequence[Context]) -> tuple[int
     scores = score(np.vstack([rows for _, rows in found]))
     where = [(n, s, e) for n, (chars, _) in enumerate(found) for s, e in chars]
     best: tuple[int, Span] | None = None
+    rival = MIN_SCORE - 3.0  # no admissible rival: the lead is measured from just below the floor
     for k in np.argsort(-scores, kind="stable"):  # best first; ties go to the earlier sentence
-        if not scores[k] >= MIN_SCORE:
+        if best is None and not scores[k] >= MIN_SCORE:
             return None
         n, s, e = where[k]
-        if _admissible(contexts[n].text[s:e], q):
-            best = (n, Span(contexts[n].text[s:e], s, e))
+        if best is None:
+            span = _finish(Span(contexts[n].text[s:e], s, e, float(scores[k])), q, contexts[n].text)
+            if _admissible(span.text, q) and not _cuts(contexts[n].text, span.start, span.end, q):
+                best = (n, span)
+        elif _other(contexts[n].text[s:e], best[1].text) and _admissible(contexts[n].text[s:e], q):
+            rival = float(scores[k])
+            break
+        if best is not None and scores[k] < best[1].score - 3.0:
             break
     if best is None:
         return None
-    span, sentence = best[1], contexts[best[0]].text
-    if qtype == "amount":  # a quantity keeps its unit: '320' → '320 rumah', as the amount pattern reads it
+    return best[0], replace(best[1], margin=best[1].score - rival)
+
+
+def _finish(span: Span, q: Question, sentence: str) -> Span:
+    """The span as it would be shown: a quantity keeps its unit ('320' → '320 rumah', as the amount pattern reads
+    it), then words the question already says, a relative clause and trailing stopwords are trimmed."""
+    if q.qtype == "amount":
         for m in AMOUNT.finditer(sentence):
             if m.start() == span.start and m.end() > span.end:
-                span = Span(sentence[span.start : m.end()], span.start, m.end())
-    return best[0], _trim_known(span, q, sentence)
+                span = replace(span, text=sentence[span.start : m.end()], end=m.end())
+    return _trim_known(span, q, sentence)
+
+
+def _other(text: str, chosen: str) -> bool:
+    """Whether a candidate names something other than the chosen span (shares none of its words)."""
+    return not set(re.findall(r"\w+", text.lower())) & set(re.findall(r"\w+", chosen.lower()))
 
 
 def _admissible(text: str, q: Question) -> bool:
     """Whether a span may be the answer: it names something new ('(Sumsel,) Dr. Drs' holds only titles and
-    question words), leaves no parenthesis cut ('Rakor) strategis', '21/1/2026)': the balanced spans beside them
-    remain candidates), and fits the question type."""
+    question words; 'Ia' is a pronoun; 'Wakil Gubernur' answers no 'who'), leaves no parenthesis cut ('Rakor)
+    strategis', '21/1/2026)': the balanced spans beside them remain candidates), and fits the question type."""
     new = [w for w in re.findall(r"\w+", text.lower()) if not q.knows(w)]
-    return not all(w in _TITLES for w in new) and _balanced(text) and _fits(text, q.qtype)
+    if all(w in _TITLES or w in _PRONOUNS for w in new):
+        return False
+    if q.qtype == "who" and all(w in _TITLES or w in _OFFICES or w in STOPWORDS or w in _PLACES for w in new):
+        return False  # no person: an office, or a place ('Sumatera Selatan' of 'Gubernur Sumatera Selatan')
+    if q.qtype == "who" and re.match(r"(?:di|ke|dari)\b", text, re.I):
+        return False  # a place: 'di Jakarta'
+    return _balanced(text) and _fits(text, q.qtype)
+
+
+def _cuts(sentence: str, start: int, end: int, q: Question) -> bool:
+    """Whether the span [start, end) ends inside a name or a number ('Benteng Kuto' of 'Benteng Kuto Besak',
+    'Gubernur H' of 'Gubernur H. Herman Deru', '1,9' of '1,9 triliun') or starts inside a name ('Kuto Besak')."""
+    last = re.search(r"(\w+)\W*$", sentence[start:end])
+    after = re.match(r"(\.?)\s(\w+)", sentence[end:])
+    if last and last.group(1).lower() in _TITLES and sentence[end : end + 1] in (".", " "):
+        return True  # a title or initial ends the span: the name follows
+    if last and after and not after.group(1):
+        word, following = last.group(1), after.group(2)
+        if word[0].isupper() and following[0].isupper() and not q.knows(following.lower()):
+            return True
+        if word[0].isdigit() and re.fullmatch(_SCALE, following, re.I):
+            return True
+    if last and (
+        last.group(1).lower() == "per" or (last.group(1)[0].isdigit() and re.match(r"[–-]\d", sentence[end:]))
+    ):
+        return True  # 'Rp 14.800 per' (of 'per kilogram'), '1' of '1–16 September'
+    before = re.search(r"(\S+)\s$", sentence[:start])
+    first = sentence[start : start + 1]
+    if before and first.isupper() and before.start() > 0:  # a sentence's first word may be any capitalized word
+        word = before.group(1)
+        title = word.lower() in _TITLES or word.lower() in _OFFICES  # 'Gubernur H. Herman Deru': the name starts after
+        return word[0].isupper() and word.isalpha() and not title and not q.knows(word.lower())
+    return False
 
 
 def _fits(text: str, qtype: str) -> bool:
@@ -344,4 +406,4 @@ def _trim_known(span: Span, q: Question, sentence: str) -> Span:
         end = start + m.start()  # a name, place, date or amount ends where a relative clause begins
     while (m := re.search(r"[\s,]+(\w+)$", sentence[start:end])) and m.group(1).lower() in STOPWORDS:
         end = start + m.start()
-    return Span(sentence[start:end], start, end)
+    return replace(span, text=sentence[start:end], start=start, end=end)

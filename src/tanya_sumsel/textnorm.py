@@ -15,7 +15,7 @@ STOPWORDS = frozenset(
     manakah dimana mengapa kenapa bagaimana bagaimanakah manakah nama sebuah seorang se kata menurut ia dia
     mereka kami kita saya anda nya hal dapat bisa harus masih lebih sangat hanya antara setelah sebelum
     namun tetapi sedangkan hingga sampai sejak the a an of in on at to for is are was were be been by with
-    what who whom whose when where which why how did do does from that this as it its and or into about
+    what who whom whose when where which why how did do does from that this as it its and or into about many much
     yg utk dgn
     """.split()
 )
@@ -59,7 +59,7 @@ GLOSSARY: dict[str, str] = {
     "vice": "wakil",
     "deputy": "wakil",
     "regent": "bupati",
-    "mayor": "walikota",
+    "mayor": "wali kota",
     "secretary": "sekretaris",
     "regional": "daerah",
     "province": "provinsi",
@@ -113,7 +113,84 @@ GLOSSARY: dict[str, str] = {
     "work": "kerja",
     "program": "program",
     "programs": "program",
+    "opened": "buka",
+    "open": "buka",
+    "opens": "buka",
+    "house": "rumah",
+    "houses": "rumah",
+    "flooded": "rendam",
+    "families": "keluarga",
+    "family": "keluarga",
+    "evacuated": "ungsi",
+    "passengers": "penumpang",
+    "passenger": "penumpang",
+    "length": "panjang",
+    "long": "panjang",
+    "bridge": "jembatan",
+    "price": "harga",
+    "cost": "biaya",
+    "inflation": "inflasi",
+    "investment": "investasi",
+    "health": "kesehatan",
+    "education": "pendidikan",
+    "students": "mahasiswa",
+    "scholarship": "beasiswa",
+    "athletes": "atlet",
+    "market": "pasar",
+    "kiosks": "kios",
+    "burned": "bakar",
+    "rice": "beras",
+    "rubber": "karet",
+    "cases": "kasus",
+    "dengue": "dbd",
+    "port": "pelabuhan",
+    "chairman": "ketua",
+    "chair": "ketua",
+    "director": "direktur",
+    "inaugurated": "lantik",
+    "sworn": "lantik",
+    "elected": "pilih",
+    "winner": "menang",
+    "fare": "tarif",
+    "ticket": "tiket",
+    "stunting": "stunting",
+    "prevalence": "prevalensi",
+    "agency": "badan",
+    "office": "dinas",
+    "damaged": "rusak",
+    "victims": "korban",
+    "died": "meninggal",
+    "killed": "tewas",
+    "population": "penduduk",
 }
+
+
+# English phrases whose Indonesian word order differs (adjective after noun): translated as a whole, before words.
+# Where Indonesian has an acronym the phrase becomes it, so an English question gets the same terms as its Indonesian
+# twin ('Sumsel' in text and question alike; a spelled-out 'Sumatera Selatan' in the text also yields 'sumsel').
+EN_PHRASES: dict[str, str] = {
+    "south sumatra": "Sumsel",
+    "south sumatera": "Sumsel",
+    "coordination meeting": "rakor",
+    "deputy governor": "Wagub",
+    "vice governor": "Wagub",
+    "acting governor": "penjabat gubernur",
+    "regional secretary": "Sekda",
+    "regional budget": "APBD",
+    "forest fires": "kebakaran hutan",
+    "forest fire": "kebakaran hutan",
+    "health office": "dinas kesehatan",
+    "education office": "dinas pendidikan",
+    "toll road": "jalan tol",
+    "hot spots": "titik api",
+    "hotspots": "titik api",
+}
+_EN_PHRASE = re.compile(r"(?i)\b(" + "|".join(sorted(map(re.escape, EN_PHRASES), key=len, reverse=True)) + r")\b")
+
+
+def translate_phrases(text: str) -> str:
+    """English multi-word phrases replaced by their Indonesian form ('coordination meeting' → 'rapat koordinasi')."""
+    return _EN_PHRASE.sub(lambda m: EN_PHRASES[m.group(1).lower()], text)
 
 
 @lru_cache(maxsize=1)
@@ -163,7 +240,7 @@ def terms(text: str, *, use_stem: bool = True, expand: bool = True, translate: b
     acronym phrase ("Sekretaris Daerah") also emitted as its acronym ("sekda"), so both spellings meet."""
     out: list[str] = []
     if translate:
-        text = re.sub(r"(?i)\bsouth sumatr?a\b", "Sumatera Selatan", text)
+        text = translate_phrases(text)
     for tok in tokens(text):
         if translate and tok in GLOSSARY:
             tok = GLOSSARY[tok]

@@ -16,6 +16,7 @@ from tanya_sumsel.settings import Settings
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SEED = ROOT / "corpus" / "000_4166e72e5cd7cb12.txt"
+DATA = ROOT / "tests" / "data" / "sumsel"  # written South Sumatra articles and questions (see its README)
 
 OTHER_ARTICLES = {
     "banjir.txt": (
@@ -90,3 +91,16 @@ def needs_shared(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent (../shared is not beside the project)")
     return path
+
+
+@pytest.fixture(scope="session")
+def sumsel(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Settings:
+    """A real index over the written articles and the founding article."""
+    root = tmp_path_factory.mktemp("sumsel")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    shutil.copy(DATA / "articles.jsonl", corpus / "articles.jsonl")
+    shutil.copy(SEED, corpus / SEED.name)
+    settings = Settings.from_env(corpus_dir=corpus, index_dir=root / "index")
+    build_index(settings, embedder=embedder)
+    return settings

@@ -5,35 +5,19 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
-from tanya_sumsel import Assistant, Settings, answer, build_index
+from tanya_sumsel import Assistant, Settings, answer
 from tanya_sumsel.evaluate import token_f1
 from tanya_sumsel.short_answer import Context, extract
 
-from .conftest import SEED
+from .conftest import DATA
 
-DATA = Path(__file__).parent / "data" / "sumsel"
 QUESTIONS = [json.loads(line) for line in (DATA / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
 ANSWERABLE = [q for q in QUESTIONS if q["answerable"]]
 UNANSWERABLE = [q for q in QUESTIONS if not q["answerable"]]
 JUNK = {"Ia", "Gubernur H", "Koordinasi", "Rapat Koordinasi", "di lingkungan Pemprov Sumsel", "Benteng Kuto", "Rakor"}
-
-
-@pytest.fixture(scope="module")
-def sumsel(tmp_path_factory: pytest.TempPathFactory, embedder) -> Settings:  # type: ignore[no-untyped-def]
-    """A real index over the written articles and the founding article."""
-    root = tmp_path_factory.mktemp("sumsel")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    shutil.copy(DATA / "articles.jsonl", corpus / "articles.jsonl")
-    shutil.copy(SEED, corpus / SEED.name)
-    settings = Settings.from_env(corpus_dir=corpus, index_dir=root / "index")
-    build_index(settings, embedder=embedder)
-    return settings
 
 
 def _doc(ans, article_id: str) -> bool:  # type: ignore[no-untyped-def]

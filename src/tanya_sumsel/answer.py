@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -116,6 +117,18 @@ def validate_question(question: object, settings: Settings) -> str:
             f"{settings.max_question_chars}). Persingkat pertanyaan Anda."
         )
     return question
+
+
+def iso_date(value: str | None, name: str) -> str | None:
+    """`value` as a checked ISO date ('2026-01-28'), or an `InputError` saying how to write it."""
+    if value is None or value == "":
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise InputError(
+            f"Tanggal {name}={value!r} tidak valid. Tulis dalam format TTTT-BB-HH, misalnya 2026-01-28."
+        ) from None
 
 
 def format_date(iso: str | None, lang: str = "id") -> str:
@@ -326,9 +339,13 @@ def answer(
     retriever: Retriever | None = None,
     history: Sequence[tuple[str, str]] = (),
     chat_model: BaseChatModel | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    sources: Sequence[str] = (),
 ) -> Answer:
     """Answer `question` from the indexed articles, with [n] markers pointing at numbered citations.
 
+    `since`/`until` (ISO dates, inclusive) and `sources` (outlet names) restrict the articles used.
     `history` holds earlier (question, answer text) pairs for follow-ups. With an LLM configured
     (`TANYA_LLM…` settings, or `chat_model`) the answer is generated and its citations verified;
     otherwise, or when the model fails, it is extractive.
@@ -340,6 +357,9 @@ def answer(
     question = validate_question(question, settings)
     pin_query_threads()
     retriever = retriever or load_retriever(settings)
+    if since or until or sources:
+        since, until = iso_date(since, "since"), iso_date(until, "until")
+        retriever = retriever.filtered(since=since, until=until, sources=sources)
     model = chat_model if chat_model is not None else load_chat_model(settings)
     return final_answer(
         stream_answer(

@@ -35,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question", help="pertanyaan (bahasa Indonesia atau Inggris)")
     p.add_argument("--k", type=int, help="jumlah potongan yang diambil")
     p.add_argument("--json", action="store_true", help="keluaran JSON")
+    p.add_argument("--since", help="hanya berita sejak tanggal ini (TTTT-BB-HH)")
+    p.add_argument("--until", help="hanya berita sampai tanggal ini (TTTT-BB-HH)")
+    p.add_argument("--source", action="append", default=[], help="hanya berita dari media ini (boleh berulang)")
 
     p = sub.add_parser("chat", help="percakapan interaktif (pertanyaan lanjutan dipahami)")
     _common(p)
@@ -122,7 +125,7 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from .answer import answer
 
-    ans = answer(args.question, k=args.k, settings=settings)
+    ans = answer(args.question, k=args.k, settings=settings, since=args.since, until=args.until, sources=args.source)
     if args.json:
         print(json.dumps(asdict(ans), ensure_ascii=False, indent=2))
     else:

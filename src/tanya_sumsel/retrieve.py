@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import logging
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -58,7 +59,12 @@ class Retriever:
         self.settings = settings
         self._articles: dict[str, Article] = {}
         self._lock = threading.Lock()
-        self.exclude: frozenset[str] = frozenset()  # article ids this view never returns
+        # A filtered view (`filtered()`) never returns these articles, nor ones dated outside [since, until] or
+        # from other outlets than `sources` (lower-cased).
+        self.exclude: frozenset[str] = frozenset()
+        self.since: str | None = None
+        self.until: str | None = None
+        self.sources: frozenset[str] = frozenset()
         if store.manifest.get("files_fingerprint") != files_fingerprint(settings.corpus_dir):
             log.warning(
                 "Korpus %s berubah sejak indeks dibangun; jalankan `tanya-sumsel index` untuk memperbarui.",
@@ -74,31 +80,68 @@ class Retriever:
 
     def excluding(self, article_ids: frozenset[str] | set[str]) -> Retriever:
         """A view of this retriever that acts as if these articles were not in the corpus (same index and caches)."""
+        return self.filtered(exclude=article_ids)
+
+    def filtered(
+        self,
+        *,
+        exclude: Iterable[str] = (),
+        since: str | None = None,
+        until: str | None = None,
+        sources: Iterable[str] = (),
+    ) -> Retriever:
+        """A view that only returns articles dated in [since, until] (ISO dates, inclusive; an undated article is
+        left out once either is set) from the given outlets (any when empty), never the excluded ones."""
         view = copy.copy(self)
-        view.exclude = self.exclude | frozenset(article_ids)
+        view.exclude = self.exclude | frozenset(exclude)
+        view.since = since or self.since
+        view.until = until or self.until
+        view.sources = self.sources | frozenset(x.strip().lower() for x in sources if x.strip())
         return view
+
+    def _filtering(self) -> bool:
+        return bool(self.exclude or self.since or self.until or self.sources)
+
+    def allows(self, article: Article) -> bool:
+        """Whether this view may return `article`."""
+        if article.id in self.exclude or (self.sources and (article.source or "").lower() not in self.sources):
+            return False
+        if self.since or self.until:
+            return article.date is not None and (self.since or "") <= article.date <= (self.until or "9999")
+        return True
 
     def candidates(self, question: str) -> tuple[list[tuple[int, float]], list[tuple[int, float]], np.ndarray | None]:
         """Dense and BM25 candidate lists (chunk id, score), each best first, and the question's vector."""
         mode, fetch = self.settings.retrieval, self.settings.fetch_k
         vector = self.embedder.embed_query(question) if mode != "bm25" else None
-        extra = self._excluded_chunks() if self.exclude else 0
+        extra = self._hidden_chunks() if self._filtering() else 0
         dense = self.store.search(vector, fetch + extra) if vector is not None else []
         keyword = self.store.bm25.search(terms(question, translate=True), fetch + extra) if mode != "dense" else []
-        if self.exclude:  # filtered before fusion, so the scores are normalized as if the articles were gone
+        if extra:  # filtered before fusion, so the scores are normalized as if the articles were gone
             keep = self._kept(dense + keyword)
             dense = [h for h in dense if h[0] in keep][:fetch]
             keyword = [h for h in keyword if h[0] in keep][:fetch]
         return dense, keyword, vector
 
-    def _excluded_chunks(self) -> int:
-        marks = ",".join("?" * len(self.exclude))
-        rows = self.store.query(f"SELECT COUNT(*) FROM chunks WHERE article_id IN ({marks})", tuple(self.exclude))
+    def _hidden_chunks(self) -> int:
+        """How many chunks the view hides (so that enough candidates are fetched to fill `fetch_k` after it)."""
+        if self.since or self.until or self.sources:
+            hidden = [a.id for a in self._all_articles() if not self.allows(a)]
+        else:
+            hidden = list(self.exclude)
+        if not hidden:
+            return 0
+        marks = ",".join("?" * len(hidden))
+        rows = self.store.query(f"SELECT COUNT(*) FROM chunks WHERE article_id IN ({marks})", tuple(hidden))
         return int(rows[0][0])
+
+    def _all_articles(self) -> list[Article]:
+        rows = self.store.query("SELECT id, title, source, date FROM articles")
+        return [Article(id=i, title=t, text="", source=s, date=d) for i, t, s, d in rows]
 
     def _kept(self, hits: list[tuple[int, float]]) -> set[int]:
         chunks = self.store.chunks(list({cid for cid, _ in hits}))
-        return {cid for cid, ch in chunks.items() if ch.article_id not in self.exclude}
+        return {cid for cid, ch in chunks.items() if self.allows(self.article(ch.article_id))}
 
     def search(self, question: str, k: int | None = None) -> list[Passage]:
         """The `k` best passages for `question`, best first."""
@@ -244,11 +287,14 @@ class TanyaRetriever(BaseRetriever):
     model_config = ConfigDict(arbitrary_types_allowed=True)
     settings: Settings | None = None
     k: int = 5
+    since: str | None = None  # ISO dates: only articles published in [since, until]
+    until: str | None = None
+    sources: tuple[str, ...] = ()  # only these outlets (any when empty)
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun | None = None
     ) -> list[Document]:
-        retriever = load_retriever(self.settings)
+        retriever = load_retriever(self.settings).filtered(since=self.since, until=self.until, sources=self.sources)
         return [
             Document(
                 page_content=p.text,

@@ -1,0 +1,62 @@
+"""Date and outlet filters on answer(), the CLI and the LangChain retriever, over the written articles."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tanya_sumsel import Settings, TanyaRetriever, answer
+from tanya_sumsel.errors import InputError
+
+
+def test_a_period_picks_the_official_of_that_time(sumsel: Settings) -> None:
+    then = answer("Siapa Wakil Gubernur Sumsel?", settings=sumsel, until="2019-12-31")
+    assert then.short_answer == "Mawardi Yahya" and all(c.date <= "2019-12-31" for c in then.citations)
+    now = answer("Siapa Wakil Gubernur Sumsel?", settings=sumsel, since="2025-01-01")
+    assert now.citations and all(c.date >= "2025-01-01" for c in now.citations)
+    assert "Cik Ujang" in " ".join(c.quote for c in now.citations) and "Mawardi" not in now.text
+
+
+def test_an_outlet_filter_keeps_only_that_outlet(sumsel: Settings) -> None:
+    ans = answer("Berapa titik api di Sumsel pada September 2019?", settings=sumsel, sources=["Antara Sumsel"])
+    assert ans.citations and {c.source for c in ans.citations} == {"Antara Sumsel"}
+    none = answer("Berapa titik api di Sumsel pada September 2019?", settings=sumsel, sources=["RRI Palembang"])
+    assert none.abstained and none.citations == ()  # RRI reported no fires: declined, not answered from Antara
+    docs = TanyaRetriever(settings=sumsel, k=3, sources=("Kompas.com",)).invoke("kebakaran hutan")
+    assert docs and {d.metadata["source"] for d in docs} == {"Kompas.com"}
+
+
+@pytest.mark.parametrize("bad", ["31/2/2026", "2026-02-31", "kemarin"])
+def test_a_bad_date_is_refused_with_the_format(sumsel: Settings, bad: str) -> None:
+    with pytest.raises(InputError, match="TTTT-BB-HH"):
+        answer("Siapa Wakil Gubernur Sumsel?", settings=sumsel, since=bad)
+
+
+def test_cli_ask_takes_the_filters(sumsel: Settings) -> None:
+    args = ["--corpus", str(sumsel.corpus_dir), "--index", str(sumsel.index_dir)]
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tanya_sumsel.cli",
+            "ask",
+            "Siapa Wakil Gubernur Sumsel?",
+            *args,
+            "--until",
+            "2019-12-31",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-1500:]
+    assert "Mawardi Yahya" in proc.stdout and "2019" in proc.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "tanya_sumsel.cli", "ask", "Siapa Wagub?", *args, "--since", "31/2/2026"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert bad.returncode == 2 and "TTTT-BB-HH" in bad.stderr

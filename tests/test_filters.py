@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -60,3 +61,18 @@ def test_cli_ask_takes_the_filters(sumsel: Settings) -> None:
         timeout=300,
     )
     assert bad.returncode == 2 and "TTTT-BB-HH" in bad.stderr
+
+
+def test_info_counts_articles_per_month(sumsel: Settings) -> None:
+    args = ["--corpus", str(sumsel.corpus_dir), "--index", str(sumsel.index_dir)]
+    proc = subprocess.run(
+        [sys.executable, "-m", "tanya_sumsel.cli", "info", *args, "--json"], capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr[-1500:]
+    per_month = json.loads(proc.stdout)["articles_per_month"]
+    assert per_month["2019-09"] == 2 and per_month["2026-01"] == 5 and sum(per_month.values()) == 32
+    assert list(per_month) == sorted(per_month)
+    text = subprocess.run(
+        [sys.executable, "-m", "tanya_sumsel.cli", "info", *args], capture_output=True, text=True, timeout=300
+    ).stdout
+    assert "Per bulan" in text and "2019-09  " in text

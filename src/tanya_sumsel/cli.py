@@ -168,7 +168,7 @@ def index_info(settings: Settings) -> dict[str, object]:
     from .errors import IndexMissingError
     from .ingest import files_fingerprint
     from .llm import describe_mode
-    from .store import read_manifest
+    from .store import articles_per_month, read_manifest
 
     manifest = read_manifest(settings.index_dir)
     if manifest is None:
@@ -178,6 +178,7 @@ def index_info(settings: Settings) -> dict[str, object]:
         "articles": manifest["counts"]["articles"],
         "chunks": manifest["counts"]["chunks"],
         "date_range": manifest["date_range"],
+        "articles_per_month": articles_per_month(settings.index_dir),
         "embedder": manifest["embedder"],
         "chunking": manifest["chunking"],
         "built_at": manifest["built_at"],
@@ -198,6 +199,12 @@ def _cmd_info(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Artikel     : {info['articles']}")
     print(f"Potongan    : {info['chunks']}")
     print(f"Rentang     : {dr['min'] or '-'} s.d. {dr['max'] or '-'}")  # type: ignore[index]
+    per_month: dict[str, int] = info["articles_per_month"]  # type: ignore[assignment]
+    if per_month:
+        width = max(per_month.values())
+        print("Per bulan   :")
+        for month, n in per_month.items():
+            print(f"  {month}  {'█' * max(1, round(20 * n / width))} {n}")
     print(f"Embedder    : {emb['id']} (dim {emb['dim']}, backend {emb['backend']})")  # type: ignore[index]
     print(f"Mode jawaban: {info['answer_mode']}")
     if not info["up_to_date"]:

@@ -73,6 +73,21 @@ def current_generation(index_dir: Path) -> Path | None:
     return gen if (gen / "manifest.json").is_file() else None
 
 
+def articles_per_month(index_dir: Path) -> dict[str, int]:
+    """Dated articles of the live index per month ('2019-09' → 12), oldest first; read without loading vectors."""
+    gen = current_generation(index_dir)
+    if gen is None:
+        return {}
+    con = sqlite3.connect(f"file:{gen / 'store.sqlite'}?mode=ro", uri=True)
+    try:
+        rows = con.execute(
+            "SELECT substr(date, 1, 7), COUNT(*) FROM articles WHERE date IS NOT NULL GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+    finally:
+        con.close()
+    return {month: int(n) for month, n in rows}
+
+
 def read_manifest(index_dir: Path) -> dict[str, Any] | None:
     """The live manifest, or None when there is no index."""
     gen = current_generation(index_dir)

@@ -342,10 +342,12 @@ def answer(
     since: str | None = None,
     until: str | None = None,
     sources: Sequence[str] = (),
+    as_of: str | dt.date | None = None,
 ) -> Answer:
     """Answer `question` from the indexed articles, with [n] markers pointing at numbered citations.
 
-    `since`/`until` (ISO dates, inclusive) and `sources` (outlet names) restrict the articles used.
+    `since`/`until` (ISO dates, inclusive) and `sources` (outlet names) restrict the articles used; `as_of`
+    (default `TANYA_AS_OF`, else today) is the date that 'bulan lalu' or 'saat ini' in the question refer to.
     `history` holds earlier (question, answer text) pairs for follow-ups. With an LLM configured
     (`TANYA_LLM…` settings, or `chat_model`) the answer is generated and its citations verified;
     otherwise, or when the model fails, it is extractive.
@@ -369,5 +371,14 @@ def answer(
             lang=detect_language(question),
             model=model,
             history=history,
+            as_of=reference_date(as_of, settings),
         )
     )
+
+
+def reference_date(as_of: str | dt.date | None, settings: Settings) -> dt.date:
+    """The date relative times refer to: `as_of`, else `settings.as_of`, else today."""
+    if isinstance(as_of, dt.date):
+        return as_of
+    value = iso_date(as_of, "as_of") or iso_date(settings.as_of, "TANYA_AS_OF")
+    return dt.date.fromisoformat(value) if value else dt.date.today()

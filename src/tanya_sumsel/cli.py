@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", help="hanya berita sejak tanggal ini (TTTT-BB-HH)")
     p.add_argument("--until", help="hanya berita sampai tanggal ini (TTTT-BB-HH)")
     p.add_argument("--source", action="append", default=[], help="hanya berita dari media ini (boleh berulang)")
+    p.add_argument("--as-of", help="tanggal acuan untuk 'bulan lalu', 'saat ini' (TTTT-BB-HH; bawaan hari ini)")
 
     p = sub.add_parser("chat", help="percakapan interaktif (pertanyaan lanjutan dipahami)")
     _common(p)
@@ -125,7 +126,15 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from .answer import answer
 
-    ans = answer(args.question, k=args.k, settings=settings, since=args.since, until=args.until, sources=args.source)
+    ans = answer(
+        args.question,
+        k=args.k,
+        settings=settings,
+        since=args.since,
+        until=args.until,
+        sources=args.source,
+        as_of=args.as_of,
+    )
     if args.json:
         print(json.dumps(asdict(ans), ensure_ascii=False, indent=2))
     else:

@@ -3,6 +3,7 @@ follow-up handling, and the extractive answerer as its fallback."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections import deque
@@ -14,12 +15,13 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from .answer import ABSTAIN_TEXT, Answer, Citation, compose
+from .answer import ABSTAIN_TEXT, Answer, Citation, compose, format_date
 from .chunk import split_sentences
 from .llm import prompt_text
 from .retrieve import Passage, Retriever, pin_query_threads
 from .settings import Settings
 from .textnorm import terms
+from .timeexpr import TimeQuery, newest_first, parse_time, slack
 from .verify import Claim, verify
 
 log = logging.getLogger(__name__)
@@ -176,10 +178,61 @@ def stream_answer(
     lang: str,
     model: BaseChatModel | None,
     history: History = (),
+    as_of: dt.date | None = None,
 ) -> Iterator[str | Answer]:
-    """Yield text pieces as they are generated, then the final verified `Answer` (always last)."""
+    """Yield text pieces as they are generated, then the final verified `Answer` (always last).
+
+    A time in the question ('September 2019', 'bulan lalu', resolved against `as_of`, default today) keeps to
+    articles of that period (and undated ones); outside the corpus's dates the answer says so; 'saat ini' and
+    'terbaru' keep to the newest evidence."""
+    asked = question
+    when = parse_time(question, as_of or dt.date.today())
+    if when is not None:
+        outside = coverage_gap(when, retriever, lang)
+        if outside:
+            yield Answer(asked, outside, (), (), True, lang)
+            return
+        question = when.query
+        if when.start is not None and when.end is not None and not (retriever.since or retriever.until):
+            until = when.end + slack(when)
+            years = [str(y) for y in range(when.start.year, when.end.year + 1)][:30]
+            retriever = retriever.filtered(
+                since=when.start.isoformat(), until=until.isoformat(), undated=True, mentions=years
+            )
+    for item in _stream(question, retriever=retriever, k=k, lang=lang, model=model, history=history, when=when):
+        yield replace(item, question=asked) if isinstance(item, Answer) else item
+
+
+def coverage_gap(when: TimeQuery, retriever: Retriever, lang: str) -> str | None:
+    """The message for a period the corpus's dates do not reach ('Korpus hanya memuat berita …'), else None."""
+    span = retriever.store.manifest.get("date_range") or {}
+    first, last = span.get("min"), span.get("max")
+    if when.start is None or when.end is None or not first or not last:
+        return None
+    if when.end.isoformat() >= first and when.start.isoformat() <= last:
+        return None
+    if any(str(y) in retriever.store.bm25.vocab for y in range(when.start.year, when.end.year + 1)):
+        return None  # an article published at another time reports on that year
+    have = f"{format_date(first, lang)} – {format_date(last, lang)}"
+    if lang == "en":
+        return f"The corpus only holds news from {have}; there is no news from {when.label}."
+    return f"Korpus hanya memuat berita {have}; tidak ada berita dari {when.label}."
+
+
+def _stream(
+    question: str,
+    *,
+    retriever: Retriever,
+    k: int,
+    lang: str,
+    model: BaseChatModel | None,
+    history: History,
+    when: TimeQuery | None,
+) -> Iterator[str | Answer]:
     query, context = condense(question, history, model)
     passages = retriever.search(query, k)
+    if when is not None and when.latest:
+        passages = newest_first(passages)
     if model is None:
         yield followup_or_standalone(question, passages, retriever, k, lang, context)
         return
@@ -220,7 +273,7 @@ class Assistant:
 
     def stream(self, question: str) -> Iterator[str | Answer]:
         """Like `stream_answer`, remembering the turn once the final `Answer` is out."""
-        from .answer import detect_language, validate_question
+        from .answer import detect_language, reference_date, validate_question
 
         question = validate_question(question, self.settings)
         pin_query_threads()
@@ -231,6 +284,7 @@ class Assistant:
             lang=detect_language(question),
             model=self.model,
             history=self.history,
+            as_of=reference_date(None, self.settings),
         ):
             if isinstance(item, Answer):
                 self.history.append((question, item.text))

@@ -65,6 +65,8 @@ class Retriever:
         self.since: str | None = None
         self.until: str | None = None
         self.sources: frozenset[str] = frozenset()
+        self.undated = False
+        self.mentions: frozenset[str] = frozenset()
         if store.manifest.get("files_fingerprint") != files_fingerprint(settings.corpus_dir):
             log.warning(
                 "Korpus %s berubah sejak indeks dibangun; jalankan `tanya-sumsel index` untuk memperbarui.",
@@ -89,10 +91,15 @@ class Retriever:
         since: str | None = None,
         until: str | None = None,
         sources: Iterable[str] = (),
+        undated: bool = False,
+        mentions: Iterable[str] = (),
     ) -> Retriever:
-        """A view that only returns articles dated in [since, until] (ISO dates, inclusive; an undated article is
-        left out once either is set) from the given outlets (any when empty), never the excluded ones."""
+        """A view that only returns articles dated in [since, until] (ISO dates, inclusive; an undated article only
+        with `undated`, one dated outside when its text mentions one of `mentions`, e.g. the asked year) from the
+        given outlets (any when empty), never the excluded ones."""
         view = copy.copy(self)
+        view.undated = undated
+        view.mentions = frozenset(mentions)
         view.exclude = self.exclude | frozenset(exclude)
         view.since = since or self.since
         view.until = until or self.until
@@ -107,7 +114,10 @@ class Retriever:
         if article.id in self.exclude or (self.sources and (article.source or "").lower() not in self.sources):
             return False
         if self.since or self.until:
-            return article.date is not None and (self.since or "") <= article.date <= (self.until or "9999")
+            if article.date is None:
+                return self.undated
+            inside = (self.since or "") <= article.date <= (self.until or "9999")
+            return inside or any(m in article.text for m in self.mentions)
         return True
 
     def candidates(self, question: str) -> tuple[list[tuple[int, float]], list[tuple[int, float]], np.ndarray | None]:

@@ -52,6 +52,7 @@ class Settings:
     port: int = 7860
     auth: str = ""
     max_upload_mb: float = 5.0
+    as_of: str = ""  # reference date (YYYY-MM-DD) for 'bulan lalu', 'saat ini' …; empty: today
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:

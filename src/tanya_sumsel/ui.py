@@ -12,7 +12,7 @@ from typing import Any
 
 import gradio as gr
 
-from .answer import Answer, answer, detect_language, format_date, validate_question
+from .answer import Answer, answer, detect_language, format_date, reference_date, validate_question
 from .errors import TanyaError
 from .generate import stream_answer
 from .index import build_index
@@ -107,6 +107,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 lang=detect_language(question),
                 model=model,
                 history=turns,
+                as_of=reference_date(None, settings),
             )
             partial = ""
             for item in stream:

@@ -1,0 +1,113 @@
+"""Time expressions in questions: "September 2019", "tahun anggaran 2026", "awal 2026", "2019–2020", "bulan lalu",
+"kemarin", "saat ini" (Indonesian and English), resolved against a reference date `as_of`."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+
+from .ingest import MONTHS
+from .retrieve import Passage
+
+_EN_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTH_WORDS = {**{k: v for k, v in MONTHS.items() if len(k) > 3 or k == "mei"}, **_EN_MONTHS}
+_MONTH = "|".join(sorted(_MONTH_WORDS, key=len, reverse=True))
+_YEAR = r"((?:19|20)\d{2})"
+# The words that only say "now": they are dropped from the retrieval query and the subject.
+LATEST = re.compile(r"\b(?:terbaru|terkini|saat ini|sekarang|kini|latest|current(?:ly)?|right now|now)\b", re.I)
+_RELATIVE = re.compile(
+    r"\b(?P<yesterday>kemarin|yesterday)\b|\b(?P<today>hari ini|today)\b"
+    r"|\b(?P<lastweek>(?:pekan|minggu) lalu|last week)\b|\b(?P<lastmonth>bulan lalu|last month)\b"
+    r"|\b(?P<thismonth>bulan ini|this month)\b|\b(?P<lastyear>tahun lalu|last year)\b|\b(?P<thisyear>tahun ini|this year)\b",
+    re.I,
+)
+_RANGE = re.compile(rf"\b{_YEAR}\s*(?:–|-|—|s\.?d\.?|sampai|hingga|to|until)\s*{_YEAR}\b", re.I)
+_DAY = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\.?\s+{_YEAR}\b", re.I)
+_MONTH_YEAR = re.compile(rf"\b({_MONTH})\.?\s+{_YEAR}\b", re.I)
+_PART = re.compile(rf"\b(awal|pertengahan|akhir|early|mid|late)\s+(?:tahun\s+)?{_YEAR}\b", re.I)
+_PLAIN_YEAR = re.compile(rf"\b(?:tahun\s+(?:anggaran\s+)?)?{_YEAR}\b", re.I)
+_PARTS = {"awal": (1, 4), "early": (1, 4), "pertengahan": (5, 8), "mid": (5, 8), "akhir": (9, 12), "late": (9, 12)}
+
+
+@dataclass(frozen=True)
+class TimeQuery:
+    """What a question says about time: the asked period (inclusive dates), or that it asks for the latest."""
+
+    start: dt.date | None
+    end: dt.date | None
+    latest: bool
+    label: str  # the expression as written, for messages
+    query: str  # the question without words that only say "now" or a relative time
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_time(question: str, as_of: dt.date) -> TimeQuery | None:
+    """The question's time expression resolved against `as_of`, or None when it has none."""
+    latest = bool(LATEST.search(question))
+    query = LATEST.sub(" ", question)
+    start = end = None
+    label = ""
+    if m := _RELATIVE.search(query):
+        label, kind = m.group(0), m.lastgroup
+        if kind == "yesterday":
+            start = end = as_of - dt.timedelta(days=1)
+        elif kind == "today":
+            start = end = as_of
+        elif kind == "lastweek":
+            monday = as_of - dt.timedelta(days=as_of.weekday() + 7)
+            start, end = monday, monday + dt.timedelta(days=6)
+        elif kind in ("lastmonth", "thismonth"):
+            first = as_of.replace(day=1)
+            if kind == "lastmonth":
+                first = (first - dt.timedelta(days=1)).replace(day=1)
+            start, end = first, _month_end(first.year, first.month)
+        else:
+            year = as_of.year - (kind == "lastyear")
+            start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        query = query[: m.start()] + " " + query[m.end() :]
+    elif m := _RANGE.search(question):
+        a, b = sorted((int(m.group(1)), int(m.group(2))))
+        start, end, label = dt.date(a, 1, 1), dt.date(b, 12, 31), m.group(0)
+    elif m := _DAY.search(question):
+        day, month, year = int(m.group(1)), _MONTH_WORDS[m.group(2).lower()], int(m.group(3))
+        last = calendar.monthrange(year, month)[1]
+        start = end = dt.date(year, month, min(day, last))  # '31 Februari' is taken as the month's last day
+        label = m.group(0)
+    elif m := _MONTH_YEAR.search(question):
+        month, year = _MONTH_WORDS[m.group(1).lower()], int(m.group(2))
+        start, end, label = dt.date(year, month, 1), _month_end(year, month), m.group(0)
+    elif m := _PART.search(question):
+        first, last = _PARTS[m.group(1).lower()]
+        year = int(m.group(2))
+        start, end, label = dt.date(year, first, 1), _month_end(year, last), m.group(0)
+    elif m := _PLAIN_YEAR.search(question):
+        year = int(m.group(1))
+        start, end, label = dt.date(year, 1, 1), dt.date(year, 12, 31), m.group(0)
+    if start is None and not latest:
+        return None
+    query = re.sub(r"\s+([?.!,])", r"\1", re.sub(r"\s+", " ", query)).strip()
+    return TimeQuery(start, end, latest, label or "", query)
+
+
+def slack(when: TimeQuery) -> dt.timedelta:
+    """How long after the asked period an article may still report on it (a year's figures come out next year)."""
+    if when.start is None or when.end is None:
+        return dt.timedelta(0)
+    days = (when.end - when.start).days
+    return dt.timedelta(days=365 if days >= 360 else 62 if days >= 27 else 7)
+
+
+def newest_first(passages: list[Passage], window_days: int = 365) -> list[Passage]:
+    """For 'saat ini / terbaru': the passages from the newest dated article among them and those up to a year
+    older (undated ones too); older evidence is left out, so the answer is the current one."""
+    dates = [dt.date.fromisoformat(p.date) for p in passages if p.date]
+    if not dates:
+        return passages
+    cutoff = max(dates) - dt.timedelta(days=window_days)
+    kept = [p for p in passages if not p.date or dt.date.fromisoformat(p.date) >= cutoff]
+    return [replace(p, rank=n) for n, p in enumerate(kept, start=1)]

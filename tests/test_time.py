@@ -60,6 +60,8 @@ def test_a_relative_period_keeps_to_its_articles(sumsel: Settings) -> None:
 def test_a_period_outside_the_corpus_is_said_so(sumsel: Settings) -> None:
     ans = answer("Berapa titik api di Sumsel pada Agustus 2027?", settings=sumsel, as_of="2028-01-01")
     assert ans.abstained and ans.citations == ()
-    assert ans.text == "Korpus hanya memuat berita 2 Mei 2019 – 23 Januari 2026; tidak ada berita dari Agustus 2027."
+    assert (
+        ans.text == "Maaf, korpus hanya memuat berita 2 Mei 2019 – 23 Januari 2026; tidak ada berita dari Agustus 2027."
+    )
     en = answer("How many hot spots were there in August 2027?", settings=sumsel, as_of="2028-01-01")
-    assert en.abstained and en.text.startswith("The corpus only holds news from 2 May 2019")
+    assert en.abstained and en.text.startswith("Sorry, the corpus only holds news from 2 May 2019")

@@ -215,8 +215,8 @@ def coverage_gap(when: TimeQuery, retriever: Retriever, lang: str) -> str | None
         return None  # an article published at another time reports on that year
     have = f"{format_date(first, lang)} – {format_date(last, lang)}"
     if lang == "en":
-        return f"The corpus only holds news from {have}; there is no news from {when.label}."
-    return f"Korpus hanya memuat berita {have}; tidak ada berita dari {when.label}."
+        return f"Sorry, the corpus only holds news from {have}; there is no news from {when.label}."
+    return f"Maaf, korpus hanya memuat berita {have}; tidak ada berita dari {when.label}."
 
 
 def _stream(

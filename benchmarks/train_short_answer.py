@@ -2,7 +2,7 @@
 
     python benchmarks/train_short_answer.py [--epochs 20] [--hidden 32] [--out src/tanya_sumsel/short_answer_model.json]
 
-Candidates and features come from the product's own code (`answer.rank_sentences`, `answer.answer_contexts`,
+Candidates and features come from the product's own code (`sentences.rank_sentences`, `sentences.answer_contexts`,
 `short_answer.features`) over passages retrieved from the facqa-dev index, so training sees what users get.
 Questions q-dev-0001…2495 (the source's train split) train the model; 2496…2806 (its valid split) are held out.
 The reranker reads this model's span scores: run `benchmarks/train_rerank.py` after it.
@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 from listwise import LAST_TRAIN, arguments, ensemble, facqa_retriever, save, split
 
-from tanya_sumsel.answer import answer_contexts, rank_sentences
 from tanya_sumsel.evaluate import load_questions, token_f1
 from tanya_sumsel.question import question_type
+from tanya_sumsel.sentences import answer_contexts, rank_sentences
 from tanya_sumsel.short_answer import features, parse_question, score
 
 

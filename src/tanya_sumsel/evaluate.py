@@ -54,7 +54,7 @@ def token_f1(prediction: str | None, gold: str) -> float:
 
 
 def load_questions(path: Path) -> list[dict[str, Any]]:
-    """Questions in the `../shared/eval` format; `answerable` defaults to true."""
+    """Questions in the `../shared/eval` format (`as_of` optional); `answerable` defaults to true."""
     out = []
     for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -126,10 +126,15 @@ def evaluate(
         raise InputError(f"{questions_file} tidak berisi pertanyaan.")
     answer(questions[0]["question"], k=k, settings=settings, retriever=retriever)  # warm-up
     texts = {aid: a.text.lower() for aid, a in retriever.store.articles().items()} if strict else {}
+    # A question without its own `as_of` is asked as of the corpus's newest article: an evaluation corpus is a
+    # snapshot, and 'tahun ini' in a 2005 question means 2005, not the day the evaluation runs.
+    newest = (retriever.store.manifest.get("date_range") or {}).get("max")
+    snapshot = settings.as_of or newest or None
     rows = []
     for i, q in enumerate(questions):
         t = time.perf_counter()
-        ans = answer(q["question"], k=k, settings=settings, retriever=retriever)
+        as_of = q.get("as_of") or snapshot
+        ans = answer(q["question"], k=k, settings=settings, retriever=retriever, as_of=as_of)
         ms = (time.perf_counter() - t) * 1000
         articles: list[str] = []
         for p in ans.passages:
@@ -153,7 +158,7 @@ def evaluate(
         )
         if strict and q["answerable"] and golds:
             gone = set(q["doc_ids"]) | answer_holders(texts, golds)
-            blind = answer(q["question"], k=k, settings=settings, retriever=retriever.excluding(gone))
+            blind = answer(q["question"], k=k, settings=settings, retriever=retriever.excluding(gone), as_of=as_of)
             rows[-1]["strict_abstained"] = blind.abstained
             rows[-1]["strict_short_answer"] = blind.short_answer
         if progress:

@@ -20,6 +20,7 @@ from .chunk import split_sentences
 from .llm import prompt_text
 from .retrieve import Passage, Retriever, pin_query_threads
 from .settings import Settings
+from .subject import is_whole_article
 from .textnorm import terms
 from .timeexpr import TimeQuery, newest_first, parse_time, slack
 from .verify import Claim, verify
@@ -197,7 +198,7 @@ def stream_answer(
             until = when.end + slack(when)
             years = [str(y) for y in range(when.start.year, when.end.year + 1)][:30]
             retriever = retriever.filtered(
-                since=when.start.isoformat(), until=until.isoformat(), undated=True, mentions=years
+                since=when.start.isoformat(), until=until.isoformat(), soft=True, mentions=years
             )
     for item in _stream(question, retriever=retriever, k=k, lang=lang, model=model, history=history, when=when):
         yield replace(item, question=asked) if isinstance(item, Answer) else item
@@ -232,7 +233,7 @@ def _stream(
     query, context = condense(question, history, model)
     passages = retriever.search(query, k)
     if when is not None and when.latest:
-        passages = newest_first(passages)
+        passages = newest_first(passages, lambda p: is_whole_article(retriever.article(p.article_id).text))
     if model is None:
         yield followup_or_standalone(question, passages, retriever, k, lang, context)
         return

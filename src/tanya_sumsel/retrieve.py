@@ -24,6 +24,7 @@ from .ingest import Article, files_fingerprint
 from .rerank import Candidate, rerank
 from .settings import Settings
 from .store import IndexStore, current_generation
+from .subject import is_whole_article
 from .textnorm import terms
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ class Retriever:
         self.since: str | None = None
         self.until: str | None = None
         self.sources: frozenset[str] = frozenset()
-        self.undated = False
+        self.soft = False
         self.mentions: frozenset[str] = frozenset()
         if store.manifest.get("files_fingerprint") != files_fingerprint(settings.corpus_dir):
             log.warning(
@@ -91,14 +92,15 @@ class Retriever:
         since: str | None = None,
         until: str | None = None,
         sources: Iterable[str] = (),
-        undated: bool = False,
+        soft: bool = False,
         mentions: Iterable[str] = (),
     ) -> Retriever:
-        """A view that only returns articles dated in [since, until] (ISO dates, inclusive; an undated article only
-        with `undated`, one dated outside when its text mentions one of `mentions`, e.g. the asked year) from the
-        given outlets (any when empty), never the excluded ones."""
+        """A view that only returns articles dated in [since, until] (ISO dates, inclusive) from the given outlets
+        (any when empty), never the excluded ones. `soft` (for a period said in the question) also keeps undated
+        records, paragraphs too short to be whole articles (their own date need not be the story's), and articles
+        whose text mentions one of `mentions` (the asked years)."""
         view = copy.copy(self)
-        view.undated = undated
+        view.soft = soft
         view.mentions = frozenset(mentions)
         view.exclude = self.exclude | frozenset(exclude)
         view.since = since or self.since
@@ -114,10 +116,12 @@ class Retriever:
         if article.id in self.exclude or (self.sources and (article.source or "").lower() not in self.sources):
             return False
         if self.since or self.until:
-            if article.date is None:
-                return self.undated
-            inside = (self.since or "") <= article.date <= (self.until or "9999")
-            return inside or any(m in article.text for m in self.mentions)
+            if (self.since or "") <= (article.date or "") <= (self.until or "9999"):
+                return True
+            if not self.soft:
+                return False
+            fragment = article.date is None or not is_whole_article(article.text)
+            return fragment or any(m in article.text for m in self.mentions)
         return True
 
     def candidates(self, question: str) -> tuple[list[tuple[int, float]], list[tuple[int, float]], np.ndarray | None]:
@@ -136,7 +140,9 @@ class Retriever:
     def _hidden_chunks(self) -> int:
         """How many chunks the view hides (so that enough candidates are fetched to fill `fetch_k` after it)."""
         if self.since or self.until or self.sources:
-            hidden = [a.id for a in self._all_articles() if not self.allows(a)]
+            strict = copy.copy(self)
+            strict.soft = False  # texts are not read here: count what a strict view hides (never too few)
+            hidden = [a.id for a in self._all_articles() if not strict.allows(a)]
         else:
             hidden = list(self.exclude)
         if not hidden:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .ingest import MONTHS
@@ -102,12 +103,13 @@ def slack(when: TimeQuery) -> dt.timedelta:
     return dt.timedelta(days=365 if days >= 360 else 62 if days >= 27 else 7)
 
 
-def newest_first(passages: list[Passage], window_days: int = 365) -> list[Passage]:
+def newest_first(passages: list[Passage], whole: Callable[[Passage], bool], window_days: int = 365) -> list[Passage]:
     """For 'saat ini / terbaru': the passages from the newest dated article among them and those up to a year
-    older (undated ones too); older evidence is left out, so the answer is the current one."""
-    dates = [dt.date.fromisoformat(p.date) for p in passages if p.date]
-    if not dates:
+    older; older whole articles are left out, so the answer is the current one (undated records and paragraph
+    fragments, whose own date need not be the story's, stay)."""
+    dated = [p for p in passages if p.date and whole(p)]
+    if not dated:
         return passages
-    cutoff = max(dates) - dt.timedelta(days=window_days)
-    kept = [p for p in passages if not p.date or dt.date.fromisoformat(p.date) >= cutoff]
+    cutoff = (max(dt.date.fromisoformat(p.date) for p in dated) - dt.timedelta(days=window_days)).isoformat()
+    kept = [p for p in passages if p not in dated or (p.date or "") >= cutoff]
     return [replace(p, rank=n) for n, p in enumerate(kept, start=1)]

@@ -76,3 +76,14 @@ def test_info_counts_articles_per_month(sumsel: Settings) -> None:
         [sys.executable, "-m", "tanya_sumsel.cli", "info", *args], capture_output=True, text=True, timeout=300
     ).stdout
     assert "Per bulan" in text and "2019-09  " in text
+
+
+def test_an_undated_article_is_left_out_by_either_bound(sumsel: Settings) -> None:
+    from tanya_sumsel.ingest import Article
+    from tanya_sumsel.retrieve import load_retriever
+
+    undated = Article(id="x", title="t", text="teks")
+    retriever = load_retriever(sumsel)
+    assert not retriever.filtered(until="2019-12-31").allows(undated)
+    assert not retriever.filtered(since="2019-01-01").allows(undated)
+    assert retriever.filtered(until="2019-12-31", soft=True).allows(undated)  # a question's own period keeps it

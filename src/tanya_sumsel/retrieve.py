@@ -116,7 +116,7 @@ class Retriever:
         if article.id in self.exclude or (self.sources and (article.source or "").lower() not in self.sources):
             return False
         if self.since or self.until:
-            if (self.since or "") <= (article.date or "") <= (self.until or "9999"):
+            if article.date is not None and (self.since or "") <= article.date <= (self.until or "9999"):
                 return True
             if not self.soft:
                 return False

@@ -206,7 +206,7 @@ def compose(
     lead = ranked[lead_rank]
     quoted = [lead.text] + [c.text for c in ranked[:3] if c.score >= 0.7 * ranked[0].score]
     features = answer_features(
-        asked, (lead.text, lead.passage), quoted, ranked[0].score, lead_rank, passages, span, idf
+        asked, subject, (lead.text, lead.passage), quoted, ranked[0].score, lead_rank, passages, span, idf
     )
     evidence = lead.passage
     p, ok = answerable(features)

@@ -18,7 +18,7 @@ from . import mlp
 from .question import question_type
 from .retrieve import Passage
 from .short_answer import Span
-from .subject import evidence_words, question_subject, support
+from .subject import Subject, evidence_words, support
 
 QTYPES = ("who", "when", "amount", "where", "what", "why", "how")
 N_ANSWER_FEATURES = 21
@@ -28,6 +28,7 @@ N_SHOW_FEATURES = 10 + N_ANSWER_FEATURES
 
 def answer_features(
     question: str,
+    subject: Subject,
     lead: tuple[str, Passage],
     quoted: Sequence[str],
     top_score: float,
@@ -36,9 +37,9 @@ def answer_features(
     span: Span | None,
     idf: Callable[[str], float] | None,
 ) -> np.ndarray:
-    """The abstention model's input for answering with `lead` (sentence, its passage), quoting `quoted`."""
+    """The abstention model's input for answering `question` (whose `subject` the caller has parsed) with `lead`
+    (sentence, its passage), quoting `quoted`."""
     sentence, passage = lead
-    subject = question_subject(question)
     evidence = support(subject, evidence_words([passage.text, passage.title]), quoted, idf)
     own = support(subject, evidence_words([sentence]), quoted, idf)
     best = max((support(subject, evidence_words([p.text, p.title]), (), idf).coverage for p in passages[:3]), default=0)

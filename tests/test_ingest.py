@@ -3,8 +3,9 @@ from pathlib import Path
 
 import pytest
 
+from tanya_sumsel.dates import parse_date
 from tanya_sumsel.errors import CorpusError
-from tanya_sumsel.ingest import load_corpus, parse_date
+from tanya_sumsel.ingest import load_corpus
 
 from .conftest import SEED
 

@@ -9,34 +9,10 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .dates import parse_date, url_date
 from .errors import CorpusError
 
 SUPPORTED = (".txt", ".md", ".json", ".jsonl")
-MONTHS = {
-    name: i + 1
-    for i, names in enumerate(
-        [
-            ("januari", "jan"),
-            ("februari", "feb", "pebruari"),
-            ("maret", "mar"),
-            ("april", "apr"),
-            ("mei",),
-            ("juni", "jun"),
-            ("juli", "jul"),
-            ("agustus", "agu", "agt", "ags"),
-            ("september", "sep", "sept"),
-            ("oktober", "okt"),
-            ("november", "nov", "nopember"),
-            ("desember", "des"),
-        ]
-    )
-    for name in names
-}
-_NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b")
-_NAMED_DATE = re.compile(
-    r"\b(\d{1,2})\s+(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\s+((?:19|20)\d{2})\b", re.I
-)
-_ISO_DATE = re.compile(r"^((?:19|20)\d{2})-(\d{2})-(\d{2})")
 # "HALOPOS.ID|PALEMBANG – body" (the founding article's shape)
 _PIPE_DATELINE = re.compile(r"^\s*([^|\n]{2,60}?)\s*\|\s*([^\n–—-]{2,60}?)\s*[–—-]+\s*")
 # "PALEMBANG, KOMPAS.com - body" (common Indonesian dateline)
@@ -88,28 +64,6 @@ class Corpus:
     problems: tuple[Problem, ...]
 
 
-def parse_date(text: str) -> str | None:
-    """First date in `text` as ISO (accepts 21/1/2026, 21 Januari 2026, 2026-01-21)."""
-    iso = _ISO_DATE.match(text.strip())
-    if iso:
-        return _iso(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-    found: list[tuple[int, str | None]] = []
-    m = _NUMERIC_DATE.search(text)
-    if m:
-        found.append((m.start(), _iso(int(m.group(3)), int(m.group(2)), int(m.group(1)))))
-    m = _NAMED_DATE.search(text)
-    if m:
-        found.append((m.start(), _iso(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))))
-    found = [f for f in found if f[1]]
-    return min(found)[1] if found else None
-
-
-def _iso(year: int, month: int, day: int) -> str | None:
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
-
-
 def clean_text(text: str) -> str:
     """Normalize newlines and spacing, keep paragraphs, drop trailing blank lines."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "").replace("\u00a0", " ")
@@ -150,8 +104,9 @@ def make_article(
         body = body[m.end() :]
     if not body.strip():
         raise ValueError("artikel tidak berisi teks")
+    # Publication date: the record's own, else the URL's, else the first date in the text (often the dateline's).
     iso = parse_date(str(date)) if date else None
-    iso = iso or parse_date(body)
+    iso = iso or url_date(url) or parse_date(body)
     title = clean_text(title) if title else derive_title(body)
     return Article(
         id=str(id).strip() if id not in (None, "") else _content_id(body),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .ingest import MONTHS
+from .dates import MONTHS
 
 
 def question_type(question: str) -> str:

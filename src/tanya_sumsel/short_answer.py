@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import mlp
-from .ingest import MONTHS
+from .dates import MONTHS
 from .textnorm import EXPANSIONS, STOPWORDS, stem, terms, tokens
 
 _MONTH = "|".join(sorted((m for m in MONTHS if len(m) > 3), key=len, reverse=True))

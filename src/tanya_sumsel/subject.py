@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .ingest import MONTHS
+from .dates import MONTHS
 from .textnorm import EXPANSIONS, GLOSSARY, STOPWORDS, stem, terms, tokens, translate_phrases
 
 # Question words and generic words that are capitalized for grammar, not because they name something.

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from .ingest import MONTHS
+from .dates import MONTHS, format_date
 from .retrieve import Passage
 
 _EN_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
@@ -21,7 +21,8 @@ LATEST = re.compile(r"\b(?:terbaru|terkini|saat ini|sekarang|kini|latest|current
 _RELATIVE = re.compile(
     r"\b(?P<yesterday>kemarin|yesterday)\b|\b(?P<today>hari ini|today)\b"
     r"|\b(?P<lastweek>(?:pekan|minggu) lalu|last week)\b|\b(?P<lastmonth>bulan lalu|last month)\b"
-    r"|\b(?P<thismonth>bulan ini|this month)\b|\b(?P<lastyear>tahun lalu|last year)\b|\b(?P<thisyear>tahun ini|this year)\b",
+    r"|\b(?P<thismonth>bulan ini|this month)\b|\b(?P<lastyear>tahun lalu|last year)\b|\b(?P<thisyear>tahun ini|this year)\b"
+    r"|\b(?P<nextmonth>bulan depan|next month)\b|\b(?P<nextyear>tahun depan|next year)\b",
     re.I,
 )
 _RANGE = re.compile(rf"\b{_YEAR}\s*(?:–|-|—|s\.?d\.?|sampai|hingga|to|until)\s*{_YEAR}\b", re.I)
@@ -41,18 +42,21 @@ class TimeQuery:
     latest: bool
     label: str  # the expression as written, for messages
     query: str  # the question without words that only say "now" or a relative time
+    notes: tuple[str, ...] = ()  # what was assumed, for the user ('31 Februari 2026 tidak ada; …')
 
 
 def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def parse_time(question: str, as_of: dt.date) -> TimeQuery | None:
-    """The question's time expression resolved against `as_of`, or None when it has none."""
+def parse_time(question: str, as_of: dt.date, lang: str = "id") -> TimeQuery | None:
+    """The question's time expression resolved against `as_of`, or None when it has none; what had to be assumed
+    (an impossible day, a second period, a period not yet begun) is said in `notes` (in `lang`)."""
     latest = bool(LATEST.search(question))
     query = LATEST.sub(" ", question)
     start = end = None
     label = ""
+    notes: list[str] = []
     if m := _RELATIVE.search(query):
         label, kind = m.group(0), m.lastgroup
         if kind == "yesterday":
@@ -62,13 +66,15 @@ def parse_time(question: str, as_of: dt.date) -> TimeQuery | None:
         elif kind == "lastweek":
             monday = as_of - dt.timedelta(days=as_of.weekday() + 7)
             start, end = monday, monday + dt.timedelta(days=6)
-        elif kind in ("lastmonth", "thismonth"):
+        elif kind in ("lastmonth", "thismonth", "nextmonth"):
             first = as_of.replace(day=1)
             if kind == "lastmonth":
                 first = (first - dt.timedelta(days=1)).replace(day=1)
+            elif kind == "nextmonth":
+                first = (first + dt.timedelta(days=32)).replace(day=1)
             start, end = first, _month_end(first.year, first.month)
         else:
-            year = as_of.year - (kind == "lastyear")
+            year = as_of.year - (kind == "lastyear") + (kind == "nextyear")
             start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
         query = query[: m.start()] + " " + query[m.end() :]
     elif m := _RANGE.search(question):
@@ -79,6 +85,8 @@ def parse_time(question: str, as_of: dt.date) -> TimeQuery | None:
         last = calendar.monthrange(year, month)[1]
         start = end = dt.date(year, month, min(day, last))  # '31 Februari' is taken as the month's last day
         label = m.group(0)
+        if day > last:
+            notes.append(_say(lang, "impossible", label=label, date=start))
     elif m := _MONTH_YEAR.search(question):
         month, year = _MONTH_WORDS[m.group(1).lower()], int(m.group(2))
         start, end, label = dt.date(year, month, 1), _month_end(year, month), m.group(0)
@@ -91,8 +99,33 @@ def parse_time(question: str, as_of: dt.date) -> TimeQuery | None:
         start, end, label = dt.date(year, 1, 1), dt.date(year, 12, 31), m.group(0)
     if start is None and not latest:
         return None
+    years = sorted({int(y) for y in re.findall(_YEAR, question)})
+    if start is not None and end is not None and any(not start.year <= y <= end.year for y in years):
+        notes.append(_say(lang, "two", label=label))
+    if start is not None and start > as_of:
+        notes.append(_say(lang, "future", label=label, date=as_of))
     query = re.sub(r"\s+([?.!,])", r"\1", re.sub(r"\s+", " ", query)).strip()
-    return TimeQuery(start, end, latest, label or "", query)
+    return TimeQuery(start, end, latest, label or "", query, tuple(notes))
+
+
+_NOTES = {
+    "id": {
+        "impossible": "Tanggal {label} tidak ada; dianggap {date}.",
+        "two": "Pertanyaan menyebut lebih dari satu periode; yang dipakai: {label}.",
+        "future": "Periode {label} belum terjadi per {date}; jawaban hanya dari berita yang menyebut periode itu.",
+    },
+    "en": {
+        "impossible": "There is no such date as {label}; taken as {date}.",
+        "two": "The question names more than one period; using {label}.",
+        "future": "The period {label} has not begun as of {date}; the answer only uses news that mentions it.",
+    },
+}
+
+
+def _say(lang: str, key: str, *, label: str, date: dt.date | None = None) -> str:
+    return _NOTES["en" if lang == "en" else "id"][key].format(
+        label=label, date=format_date(date.isoformat(), lang) if date else ""
+    )
 
 
 def slack(when: TimeQuery) -> dt.timedelta:
@@ -113,3 +146,42 @@ def newest_first(passages: list[Passage], whole: Callable[[Passage], bool], wind
     cutoff = (max(dt.date.fromisoformat(p.date) for p in dated) - dt.timedelta(days=window_days)).isoformat()
     kept = [p for p in passages if p not in dated or (p.date or "") >= cutoff]
     return [replace(p, rank=n) for n, p in enumerate(kept, start=1)]
+
+
+def prefer_period(passages: list[Passage], when: TimeQuery, whole: Callable[[Passage], bool]) -> list[Passage]:
+    """Within a period view, order passages by how surely they are about the period (stable, best first): a day
+    in it that the passage mentions; then the period named ('Oktober 2023', '2024', 'anggaran 2025') or the
+    article published in it without naming another; fragments and undated records keep this middle place (their
+    own date need not be the story's); whole articles about another time are left out while
+    anything fits."""
+    if when.start is None or when.end is None:
+        return passages
+    first, last = when.start.isoformat(), when.end.isoformat()
+    years = {str(y) for y in range(when.start.year, when.end.year + 1)}
+    one_month = (when.start.year, when.start.month) == (when.end.year, when.end.month)
+    names = {k for k, v in _MONTH_WORDS.items() if len(k) > 3 and v == when.start.month} if one_month else set()
+    budget = "anggaran" in when.label.lower()
+
+    def tier(p: Passage) -> int:
+        if not p.date or not whole(p):
+            return 1
+        if any(first <= d <= last for d in p.dates):
+            return 0
+        text = p.text.lower()
+        if budget:
+            return 1 if any(f"anggaran {y}" in text for y in years) else 2
+        named = set(re.findall(_YEAR, text))
+        if one_month:
+            said = {f"{m} {y}" for m, y in re.findall(rf"\b({_MONTH})\.?\s+{_YEAR}", text)}
+            if any(f"{n} {when.start.year}" in said for n in names):
+                return 1
+            return 1 if first <= p.date <= last and not said else 2
+        if named & years:
+            return 1
+        return 1 if first <= p.date <= last and not named else 2
+
+    tiers = {p.chunk_id: tier(p) for p in passages}
+    ranked = sorted(passages, key=lambda p: tiers[p.chunk_id])
+    if ranked and tiers[ranked[0].chunk_id] < 2:  # about another time: left out while anything fits the period
+        ranked = [p for p in ranked if tiers[p.chunk_id] < 2]
+    return [replace(p, rank=n) for n, p in enumerate(ranked, start=1)] if ranked != passages else passages

@@ -44,7 +44,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--limit", type=int, default=0)
     args = ap.parse_args()
-    settings = eval_settings(EVAL / "corpus.jsonl", Settings.from_env(fetch_k=50))
+    settings = eval_settings([EVAL / "corpus.jsonl"], Settings.from_env(fetch_k=50))
     build_index(settings)
     retriever = load_retriever(settings)
     store = retriever.store

@@ -40,7 +40,7 @@ def arguments(description: str, model_file: str, hidden: int, epochs: int) -> ar
 
 def facqa_retriever(corpus: Path) -> Retriever:
     """The retriever over the index `tanya-sumsel eval` caches for `corpus` (built when missing), query path pinned."""
-    settings = eval_settings(corpus, Settings.from_env())
+    settings = eval_settings([corpus], Settings.from_env())
     build_index(settings)
     pin_query_threads()
     return load_retriever(settings)

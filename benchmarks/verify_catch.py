@@ -39,7 +39,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--limit", type=int, default=300)
     args = ap.parse_args()
-    settings = eval_settings(EVAL / "corpus.jsonl", Settings.from_env())
+    settings = eval_settings([EVAL / "corpus.jsonl"], Settings.from_env())
     build_index(settings)
     retriever = load_retriever(settings)
     rng = random.Random(7)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from langchain_core.language_models import BaseChatModel
 
+from .dates import format_date
 from .errors import InputError
 from .ingest import Article
 from .judge import QUANTITY_FEATURE, answer_features, answerable, show_features, sure
@@ -27,34 +28,6 @@ ABSTAIN_TEXT = {
     "id": "Maaf, artikel yang tersedia tidak memuat jawaban atas pertanyaan ini.",
     "en": "Sorry, the available articles do not contain an answer to this question.",
 }
-_MONTH_NAMES = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
-_EN_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 _EN_WORDS = frozenset("what who whom when where which why how is are was were did does do the of in".split())
 _ID_WORDS = frozenset("apa siapa kapan mana berapa mengapa kenapa bagaimana yang di ke dari dan itu ini".split())
 
@@ -74,6 +47,7 @@ class Citation:
     end: int
     score: float
     highlight: tuple[int, int] | None = None  # the short answer's span in the article text
+    also_reported: tuple[str, ...] = ()  # other outlets that carried the same story
 
 
 @dataclass(frozen=True)
@@ -127,14 +101,6 @@ def iso_date(value: str | None, name: str) -> str | None:
         ) from None
 
 
-def format_date(iso: str | None, lang: str = "id") -> str:
-    """'2026-01-21' → '21 Januari 2026' ('21 January 2026' in English)."""
-    if not iso:
-        return ""
-    y, m, d = (int(x) for x in iso.split("-"))
-    return f"{d} {(_EN_MONTHS if lang == 'en' else _MONTH_NAMES)[m - 1]} {y}"
-
-
 @dataclass(frozen=True)
 class Composed:
     """What the extractive answerer produced for one question, and what it judged on the way (for calibration)."""
@@ -172,6 +138,21 @@ def abstention(lang: str, nearest: Passage | None) -> str:
     return ABSTAIN_TEXT[lang] + (
         f" The closest article is about {title}." if lang == "en" else f" Artikel terdekat membahas {title}."
     )
+
+
+def citation_meta(c: Citation, lang: str) -> list[str]:
+    """A citation's outlet, date and the other outlets that carried the story, as the renderers show them."""
+    also = ("also reported by " if lang == "en" else "juga diberitakan oleh ") + ", ".join(c.also_reported)
+    return [x for x in (c.source or "", format_date(c.date, lang), also if c.also_reported else "") if x]
+
+
+def attribution(p: Passage, lang: str) -> str:
+    """'Menurut HALOPOS.ID (21 Januari 2026; juga diberitakan oleh Kompas.com)': who said it, when, who else."""
+    notes = [format_date(p.date, lang)] if p.date else []
+    if p.also_reported:
+        notes.append(("also reported by " if lang == "en" else "juga diberitakan oleh ") + ", ".join(p.also_reported))
+    lead_in = ("According to" if lang == "en" else "Menurut") + f" {p.source or p.title}"
+    return lead_in + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def compose(
@@ -232,12 +213,22 @@ def compose(
         p_ = c.passage
         mark = (c.start + short.start, c.start + short.end) if short and n == 1 else None
         citations.append(
-            Citation(n, p_.article_id, p_.title, p_.source, p_.date, p_.url, c.text, c.start, c.end, c.score, mark)
+            Citation(
+                n,
+                p_.article_id,
+                p_.title,
+                p_.source,
+                p_.date,
+                p_.url,
+                c.text,
+                c.start,
+                c.end,
+                c.score,
+                mark,
+                p_.also_reported,
+            )
         )
-        who = p_.source or p_.title
-        when = format_date(p_.date, lang)
-        lead_in = ("According to" if lang == "en" else "Menurut") + f" {who}" + (f" ({when})" if when else "")
-        parts.append(f"{lead_in}: “{c.text}” [{n}]")
+        parts.append(f"{attribution(p_, lang)}: “{c.text}” [{n}]")
     if short:
         parts.insert(0, ("Short answer" if lang == "en" else "Jawaban singkat") + f": {short.text} [1]")
     return Composed(

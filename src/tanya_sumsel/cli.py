@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="keluaran JSON")
 
     p = sub.add_parser("eval", help="evaluasi pada kumpulan pertanyaan berjawaban emas")
-    p.add_argument("--corpus", type=Path, required=True, help="berkas korpus .jsonl")
+    p.add_argument("--corpus", type=Path, required=True, action="append", help="berkas korpus .jsonl (boleh diulang)")
     p.add_argument("--questions", type=Path, required=True, help="berkas pertanyaan .jsonl")
     p.add_argument("--k", type=int, default=10, help="potongan yang diambil per pertanyaan (bawaan 10)")
     p.add_argument("--limit", type=int, default=0, help="sampel N pertanyaan berjarak rata")
@@ -95,7 +95,7 @@ def _progress_bar(desc: str):  # type: ignore[no-untyped-def]
 
 def format_answer(ans: object) -> str:
     """Answer text followed by its numbered sources, for the terminal."""
-    from .answer import Answer, format_date
+    from .answer import Answer, citation_meta
 
     assert isinstance(ans, Answer)
     lines = [ans.text]
@@ -108,7 +108,7 @@ def format_answer(ans: object) -> str:
     if ans.citations:
         lines += ["", "Sources:" if ans.language == "en" else "Sumber:"]
         for c in ans.citations:
-            meta = " · ".join(x for x in (c.source, format_date(c.date, ans.language), c.url) if x)
+            meta = " · ".join([*citation_meta(c, ans.language), *([c.url] if c.url else [])])
             lines.append(f"[{c.number}] {c.title} — {meta}")
             lines.append(f"    “{c.quote}”")
     return "\n".join(lines)
@@ -224,7 +224,7 @@ def _cmd_info(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from .evaluate import evaluate, format_report
 
-    for path in (args.corpus, args.questions):
+    for path in (*args.corpus, args.questions):
         if not path.is_file():
             raise InputError(f"Berkas {path} tidak ada. Periksa path --corpus / --questions.")
     report = evaluate(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -9,16 +10,17 @@ import shutil
 import statistics
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from .answer import answer
+from .answer import Answer, answer
 from .errors import InputError
 from .index import build_index, chunking_params, embedder_id
 from .retrieve import load_retriever
 from .settings import Settings
+from .timeexpr import parse_time
 
 REPORT_KEYS = (
     "n",
@@ -33,6 +35,8 @@ REPORT_KEYS = (
     "short_answer_precision",
     "short_answer_coverage",
     "unanswerable_abstain",
+    "time_questions",
+    "time_accuracy",
     "latency_ms_p50",
     "latency_ms_p95",
 )
@@ -86,20 +90,41 @@ def answer_holders(articles: dict[str, str], golds: list[str]) -> set[str]:
     return found
 
 
-def eval_settings(corpus_file: Path, settings: Settings) -> Settings:
-    """Settings whose index for `corpus_file` lives in the cache, keyed by content and index settings."""
-    h = hashlib.sha256(Path(corpus_file).read_bytes())
+def eval_settings(corpus_files: Sequence[Path], settings: Settings) -> Settings:
+    """Settings whose index for `corpus_files` lives in the cache, keyed by their content and the index settings."""
+    h = hashlib.sha256(b"files numbered\n")
+    for path in corpus_files:
+        h.update(Path(path).read_bytes())
     h.update(json.dumps([embedder_id(settings), chunking_params(settings)]).encode())
     root = settings.cache_dir / "eval" / h.hexdigest()[:16]
     corpus = root / "corpus"
-    if not (corpus / Path(corpus_file).name).exists():
-        corpus.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(corpus_file, corpus / Path(corpus_file).name)
+    for n, path in enumerate(corpus_files):
+        target = corpus / f"{n:02d}_{Path(path).name}"  # numbered: two files may share a name
+        if not target.exists():
+            corpus.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
     return settings.replace(corpus_dir=corpus, index_dir=root / "index")
 
 
+def carries_time(question: dict[str, Any], as_of: str | None) -> bool:
+    """Whether a question is about time: it has its own `as_of` or a time expression ('saat ini', '2019')."""
+    when = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    return bool(question.get("as_of")) or parse_time(question["question"], when) is not None
+
+
+def time_correct(question: dict[str, Any], ans: Answer) -> bool:
+    """A time question is answered right when the answer's first paragraph (the short answer, else the first
+    quote) holds a gold answer and none of the answers true at another time (`wrong`); an unanswerable one when
+    it is declined."""
+    if not question["answerable"]:
+        return ans.abstained
+    lead = _norm(ans.text.split("\n\n")[0])
+    right = any(_norm(g) in lead for g in question["answers"])
+    return not ans.abstained and right and not any(_norm(w) in lead for w in question.get("wrong", []))
+
+
 def evaluate(
-    corpus_file: Path,
+    corpus_file: Path | Sequence[Path],
     questions_file: Path,
     *,
     k: int = 10,
@@ -114,7 +139,8 @@ def evaluate(
     With `strict`, every answerable question is asked a second time of the corpus without its gold passages and
     without every passage holding a gold answer (nothing left answers it): `unanswerable_abstain` is the share of
     those the answerer declined."""
-    settings = eval_settings(Path(corpus_file), settings or Settings.from_env())
+    files = [Path(corpus_file)] if isinstance(corpus_file, (str, Path)) else [Path(f) for f in corpus_file]
+    settings = eval_settings(files, settings or Settings.from_env())
     build_index(settings)
     retriever = load_retriever(settings)
     questions = load_questions(Path(questions_file))
@@ -153,6 +179,8 @@ def evaluate(
                 "contains": any(_norm(g) in _norm(ans.text) for g in golds),
                 "short_answer_f1": max((token_f1(ans.short_answer, g) for g in golds), default=0.0),
                 "latency_ms": round(ms, 2),
+                "time": carries_time(q, as_of),
+                "time_correct": time_correct(q, ans),
                 "citations": [asdict(c) | {"quote": c.quote[:200]} for c in ans.citations],
             }
         )
@@ -175,6 +203,7 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
     lat = sorted(r["latency_ms"] for r in rows)
     shown = [r for r in ans if r.get("short_answer")]
     strict = [r for r in ans if "strict_abstained" in r]
+    timed = [r for r in rows if r.get("time")]
     mean = statistics.fmean
 
     def recall(n: int) -> float:
@@ -194,6 +223,8 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "short_answer_precision": round(mean(r["short_answer_f1"] >= 0.5 for r in shown), 4) if shown else None,
         "short_answer_coverage": round(len(shown) / len(ans), 4),
         "unanswerable_abstain": round(mean(r["strict_abstained"] for r in strict), 4) if strict else None,
+        "time_questions": len(timed),
+        "time_accuracy": round(mean(r["time_correct"] for r in timed), 4) if timed else None,
         "latency_ms_p50": round(statistics.median(lat), 2),
         "latency_ms_p95": round(lat[max(0, round(0.95 * len(lat)) - 1)], 2),
         "per_question": rows,

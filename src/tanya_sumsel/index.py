@@ -14,11 +14,13 @@ from typing import Any
 
 from . import __version__
 from .chunk import chunk_article
+from .dates import event_dates
 from .embed import E5_ID, Embedder, load_embedder
 from .errors import IndexMismatchError, TanyaError
 from .ingest import Article, Problem, files_fingerprint, load_corpus
 from .settings import Settings
 from .store import FORMAT_VERSION, Generation, IndexStore, current_generation, read_manifest, update_manifest
+from .syndication import clusters, from_bytes, signature, to_bytes
 from .textnorm import terms
 
 log = logging.getLogger(__name__)
@@ -153,6 +155,7 @@ def build_index(
         try:
             gen.remove_articles(removed + updated)
             embedded = _embed_into(gen, changed, settings, embedder, progress)
+            gen.set_clusters(clusters({aid: from_bytes(raw) for aid, raw in gen.signatures().items()}))
             total = gen.vectors.ntotal
             dates = sorted(a.date for a in corpus.articles if a.date)
             manifest = {
@@ -231,10 +234,12 @@ def _embed_into(
     """Chunk and embed `articles` into the generation in batches, reporting progress."""
     pending = []
     for article in articles:
-        gen.add_article(article)
+        sig = signature(article.text)
+        gen.add_article(article, to_bytes(sig) if sig is not None else None)
         for ch in chunk_article(article, settings.chunk_max_words, settings.chunk_overlap_sentences):
             text = ch.embed_text(article)
-            row = (ch.article_id, ch.ord, ch.start, ch.end, ch.text, " ".join(terms(text)))
+            when = " ".join(event_dates(ch.text, article.date))
+            row = (ch.article_id, ch.ord, ch.start, ch.end, ch.text, " ".join(terms(text)), when)
             pending.append((row, text))
     # Similar lengths per call: the encoder pads each batch to its longest text, so sorting saves work.
     pending.sort(key=lambda item: len(item[1]))

@@ -48,6 +48,8 @@ class Passage:
     end: int
     similarity: float = 0.0  # cosine of the question and the chunk's vector (absolute, unlike `score`)
     relevance: float = 0.0  # the reranker's raw score (absolute, unlike its softmax `score`); 0 when not reranked
+    dates: tuple[str, ...] = ()  # the days the passage mentions (ISO)
+    also_reported: tuple[str, ...] = ()  # other outlets that carried a copy of the same story
 
 
 class Retriever:
@@ -68,6 +70,10 @@ class Retriever:
         self.sources: frozenset[str] = frozenset()
         self.soft = False
         self.mentions: frozenset[str] = frozenset()
+        self.copies = store.clusters()  # article id → cluster id, for stories carried by several outlets
+        self._members: dict[str, list[str]] = {}
+        for aid, cluster in sorted(self.copies.items()):
+            self._members.setdefault(cluster, []).append(aid)
         if store.manifest.get("files_fingerprint") != files_fingerprint(settings.corpus_dir):
             log.warning(
                 "Korpus %s berubah sejak indeks dibangun; jalankan `tanya-sumsel index` untuk memperbarui.",
@@ -111,8 +117,8 @@ class Retriever:
     def _filtering(self) -> bool:
         return bool(self.exclude or self.since or self.until or self.sources)
 
-    def allows(self, article: Article) -> bool:
-        """Whether this view may return `article`."""
+    def allows(self, article: Article, dates: Iterable[str] = ()) -> bool:
+        """Whether this view may return `article` (or, given the days a chunk of it mentions, that chunk)."""
         if article.id in self.exclude or (self.sources and (article.source or "").lower() not in self.sources):
             return False
         if self.since or self.until:
@@ -120,6 +126,8 @@ class Retriever:
                 return True
             if not self.soft:
                 return False
+            if any((self.since or "") <= d <= (self.until or "9999") for d in dates):
+                return True  # an article of another date reporting on a day in the period
             fragment = article.date is None or not is_whole_article(article.text)
             return fragment or any(m in article.text for m in self.mentions)
         return True
@@ -157,7 +165,20 @@ class Retriever:
 
     def _kept(self, hits: list[tuple[int, float]]) -> set[int]:
         chunks = self.store.chunks(list({cid for cid, _ in hits}))
-        return {cid for cid, ch in chunks.items() if self.allows(self.article(ch.article_id))}
+        return {cid for cid, ch in chunks.items() if self.allows(self.article(ch.article_id), ch.dates)}
+
+    def also_reported(self, article: Article) -> tuple[str, ...]:
+        """The other outlets that carried a copy of `article`'s story (its own outlet left out)."""
+        cluster = self.copies.get(article.id)
+        if cluster is None:
+            return ()
+        own = (article.source or "").lower()
+        out: list[str] = []
+        for aid in self._members[cluster]:
+            source = self.article(aid).source
+            if aid != article.id and source and source.lower() != own and source not in out:
+                out.append(source)
+        return tuple(out)
 
     def search(self, question: str, k: int | None = None) -> list[Passage]:
         """The `k` best passages for `question`, best first."""
@@ -175,11 +196,17 @@ class Retriever:
                 break
             ch = chunks[cid]
             art = self.article(ch.article_id)
+            cluster = self.copies.get(art.id)
+            if cluster is not None and any(
+                p.article_id != art.id and self.copies.get(p.article_id) == cluster for p in out
+            ):
+                continue  # a copy of a story already cited: cited once, its outlets named with the first
             same = [n for n, p in enumerate(out) if p.article_id == art.id and _touch(p, ch.start, ch.end)]
             if same:  # one source per stretch of an article: overlapping chunks (and what they bridge) become one
                 start = min([ch.start] + [out[n].start for n in same])
                 end = max([ch.end] + [out[n].end for n in same])
-                out[same[0]] = replace(out[same[0]], text=art.text[start:end], start=start, end=end)
+                dates = tuple(dict.fromkeys(out[same[0]].dates + ch.dates))
+                out[same[0]] = replace(out[same[0]], text=art.text[start:end], start=start, end=end, dates=dates)
                 out = [p for n, p in enumerate(out) if n not in same[1:]]
                 continue
             out.append(
@@ -198,6 +225,8 @@ class Retriever:
                     ch.end,
                     float(self.store.vectors.reconstruct(cid) @ vector) if vector is not None else 0.0,
                     relevance.get(cid, 0.0),
+                    ch.dates,
+                    self.also_reported(art),
                 )
             )
         return [p if p.rank == n else replace(p, rank=n) for n, p in enumerate(out, start=1)]

@@ -28,7 +28,7 @@ from .ingest import Article
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: BM25 terms and arrays
+FORMAT_VERSION = 3  # 2: BM25 terms and arrays; 3: event dates per chunk, MinHash signatures and copy clusters
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY, title TEXT NOT NULL, text TEXT NOT NULL, source TEXT, place TEXT,
@@ -37,9 +37,11 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY, article_id TEXT NOT NULL REFERENCES articles(id),
     ord INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
-    terms TEXT NOT NULL
+    terms TEXT NOT NULL, dates TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
+CREATE TABLE IF NOT EXISTS signatures (article_id TEXT PRIMARY KEY REFERENCES articles(id), minhash BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS clusters (article_id TEXT PRIMARY KEY REFERENCES articles(id), cluster TEXT NOT NULL);
 """
 _ARTICLE_COLS = ("id", "title", "text", "source", "place", "date", "url", "path")
 
@@ -54,6 +56,7 @@ class StoredChunk:
     start: int
     end: int
     text: str
+    dates: tuple[str, ...] = ()  # the days the chunk mentions (ISO), see dates.event_dates
 
 
 def _fsync_dir(path: Path) -> None:
@@ -120,22 +123,35 @@ class Generation:
         for aid in ids:
             chunk_ids += [r[0] for r in self.db.execute("SELECT id FROM chunks WHERE article_id=?", (aid,))]
             self.db.execute("DELETE FROM chunks WHERE article_id=?", (aid,))
+            self.db.execute("DELETE FROM signatures WHERE article_id=?", (aid,))
             self.db.execute("DELETE FROM articles WHERE id=?", (aid,))
         if chunk_ids:
             self.vectors.remove_ids(np.asarray(chunk_ids, dtype=np.int64))
         return len(chunk_ids)
 
-    def add_article(self, article: Article) -> None:
-        """Insert one article row (with its content hash, for incremental updates)."""
+    def add_article(self, article: Article, signature: bytes | None = None) -> None:
+        """Insert one article row (with its content hash, for incremental updates) and its MinHash signature."""
         values = [getattr(article, c) for c in _ARTICLE_COLS]
         self.db.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?)", (*values, article.content_hash))
+        if signature is not None:
+            self.db.execute("INSERT INTO signatures VALUES (?,?)", (article.id, signature))
 
-    def add_chunks(self, rows: list[tuple[str, int, int, int, str, str]], vectors: np.ndarray) -> list[int]:
-        """Insert chunk rows (article_id, ord, start, end, text, BM25 terms) with their vectors; returns ids."""
+    def signatures(self) -> dict[str, bytes]:
+        """Article id → stored MinHash signature, for every article that has one."""
+        return dict(self.db.execute("SELECT article_id, minhash FROM signatures"))
+
+    def set_clusters(self, clusters: dict[str, str]) -> None:
+        """Replace the copy clusters (article id → cluster id; articles without copies are absent)."""
+        self.db.execute("DELETE FROM clusters")
+        self.db.executemany("INSERT INTO clusters VALUES (?,?)", sorted(clusters.items()))
+
+    def add_chunks(self, rows: list[tuple[str, int, int, int, str, str, str]], vectors: np.ndarray) -> list[int]:
+        """Insert chunk rows (article_id, ord, start, end, text, BM25 terms, event dates) with their vectors;
+        returns ids."""
         ids = []
         for row in rows:
             cur = self.db.execute(
-                'INSERT INTO chunks (article_id, ord, start, "end", text, terms) VALUES (?,?,?,?,?,?)', row
+                'INSERT INTO chunks (article_id, ord, start, "end", text, terms, dates) VALUES (?,?,?,?,?,?,?)', row
             )
             ids.append(int(cur.lastrowid or 0))
         if ids:
@@ -240,9 +256,13 @@ class IndexStore:
             return {}
         marks = ",".join("?" * len(ids))
         rows = self.query(
-            f'SELECT id, article_id, ord, start, "end", text FROM chunks WHERE id IN ({marks})', tuple(ids)
+            f'SELECT id, article_id, ord, start, "end", text, dates FROM chunks WHERE id IN ({marks})', tuple(ids)
         )
-        return {r[0]: StoredChunk(*r) for r in rows}
+        return {r[0]: StoredChunk(*r[:6], tuple(r[6].split())) for r in rows}
+
+    def clusters(self) -> dict[str, str]:
+        """Article id → copy cluster id, for the articles carried by more than one outlet."""
+        return dict(self.query("SELECT article_id, cluster FROM clusters"))
 
     def articles(self, ids: list[str] | None = None) -> dict[str, Article]:
         """Articles by id (all of them when `ids` is None)."""

@@ -15,14 +15,16 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from .answer import ABSTAIN_TEXT, Answer, Citation, compose, format_date
+from .answer import ABSTAIN_TEXT, Answer, Citation, compose
 from .chunk import split_sentences
+from .dates import format_date
 from .llm import prompt_text
 from .retrieve import Passage, Retriever, pin_query_threads
 from .settings import Settings
 from .subject import is_whole_article
 from .textnorm import terms
-from .timeexpr import TimeQuery, newest_first, parse_time, slack
+from .timeexpr import TimeQuery, newest_first, parse_time, prefer_period, slack
+from .timeline import over_time
 from .verify import Claim, verify
 
 log = logging.getLogger(__name__)
@@ -128,7 +130,11 @@ def assemble(question: str, raw: str, passages: list[Passage], lang: str) -> Ans
     for n, new in order.items():
         p = passages[n - 1]
         quote, start, end = _best_sentence(p, [c for c in checked.claims if n in c.cites])
-        citations.append(Citation(new, p.article_id, p.title, p.source, p.date, p.url, quote, start, end, p.score))
+        citations.append(
+            Citation(
+                new, p.article_id, p.title, p.source, p.date, p.url, quote, start, end, p.score, None, p.also_reported
+            )
+        )
     return Answer(
         question,
         " ".join(sentences),
@@ -187,7 +193,12 @@ def stream_answer(
     articles of that period (and undated ones); outside the corpus's dates the answer says so; 'saat ini' and
     'terbaru' keep to the newest evidence."""
     asked = question
-    when = parse_time(question, as_of or dt.date.today())
+    today = as_of or dt.date.today()
+    when = parse_time(question, today, lang)
+    newest = (retriever.store.manifest.get("date_range") or {}).get("max") or ""
+    if when is not None and when.latest and newest > today.isoformat() and not (retriever.since or retriever.until):
+        # 'saat ini' as of a past date: what was published after it was not yet news
+        retriever = retriever.filtered(until=today.isoformat(), soft=True)
     if when is not None:
         outside = coverage_gap(when, retriever, lang)
         if outside:
@@ -201,7 +212,10 @@ def stream_answer(
                 since=when.start.isoformat(), until=until.isoformat(), soft=True, mentions=years
             )
     for item in _stream(question, retriever=retriever, k=k, lang=lang, model=model, history=history, when=when):
-        yield replace(item, question=asked) if isinstance(item, Answer) else item
+        if isinstance(item, Answer):
+            notes = when.notes if when is not None else ()
+            item = replace(item, question=asked, notices=(*notes, *item.notices))
+        yield item
 
 
 def coverage_gap(when: TimeQuery, retriever: Retriever, lang: str) -> str | None:
@@ -231,11 +245,18 @@ def _stream(
     when: TimeQuery | None,
 ) -> Iterator[str | Answer]:
     query, context = condense(question, history, model)
-    passages = retriever.search(query, k)
+    searched = passages = retriever.search(query, k)
+
+    def whole(p: Passage) -> bool:
+        return is_whole_article(retriever.article(p.article_id).text)
+
     if when is not None and when.latest:
-        passages = newest_first(passages, lambda p: is_whole_article(retriever.article(p.article_id).text))
+        passages = newest_first(passages, whole)
+    elif when is not None:
+        passages = prefer_period(passages, when, whole)
     if model is None:
-        yield followup_or_standalone(question, passages, retriever, k, lang, context)
+        ans = followup_or_standalone(question, passages, retriever, k, lang, context)
+        yield over_time(question, ans, searched, when, retriever, whole, context)
         return
     raw: list[str] = []
     try:

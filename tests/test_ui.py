@@ -217,3 +217,28 @@ def test_upload_then_rebuild_makes_the_article_answerable(server, tmp_path) -> N
     assert (corpus / "uploads" / "pasar.md").exists()
     text = Client(url, verbose=False).predict("Berapa kios baru di Pasar Cinde?", api_name="/ask")
     assert "850 kios" in text and "[1]" in text
+
+
+def test_date_and_outlet_fields_restrict_the_answer_and_the_corpus_tab_charts_months(server) -> None:
+    url, _ = server
+    with _browser() as p:
+        browser = _launch(p)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(url)
+        page.get_by_text("Waktu dan media").click()
+        page.locator("#tanya-until textarea, #tanya-until input").first.fill("2025-12-31")
+        ask_in_page(page, "Siapa Wakil Gubernur Sumsel?")
+        page.wait_for_function("document.querySelector('#tanya-sources')?.innerText.includes('[1]')", timeout=60000)
+        sources = page.locator("#tanya-sources").inner_text()
+        assert "12 Agustus 2025" in sources and "HALOPOS.ID" not in sources  # the 2026 article is after the range
+        page.locator("#tanya-until textarea, #tanya-until input").first.fill("tanggal-salah")
+        ask_in_page(page, "Siapa Wakil Gubernur Sumsel?")
+        page.wait_for_function("document.querySelector('#tanya-chat')?.innerText.includes('TTTT-BB-HH')", timeout=60000)
+        page.get_by_role("tab", name="Korpus").click()
+        page.locator("#tanya-months").wait_for(state="visible", timeout=30000)
+        page.wait_for_function(  # the plot is drawn (Vega renders an svg or a canvas with marks)
+            "document.querySelector('#tanya-months canvas, #tanya-months svg .mark-rect path') !== null", timeout=30000
+        )
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "corpus-months.png"), full_page=True)
+        browser.close()

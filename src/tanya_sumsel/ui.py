@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+import pandas as pd
 
-from .answer import Answer, answer, detect_language, format_date, reference_date, validate_question
+from .answer import Answer, answer, citation_meta, detect_language, iso_date, reference_date, validate_question
 from .errors import TanyaError
 from .generate import stream_answer
 from .index import build_index
@@ -20,6 +21,7 @@ from .ingest import SUPPORTED, Problem, parse_file
 from .llm import describe_mode, load_chat_model
 from .retrieve import load_retriever
 from .settings import Settings
+from .store import articles_per_month
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +61,7 @@ def sources_html(ans: Answer) -> str:
             + "</mark>"
             + html.escape(text[b:])
         )
-        meta = " · ".join(html.escape(x) for x in (c.source or "", format_date(c.date, ans.language)) if x)
+        meta = " · ".join(html.escape(x) for x in citation_meta(c, ans.language))
         link = (
             f' · <a href="{html.escape(c.url, quote=True)}" target="_blank" rel="noopener noreferrer">tautan</a>'
             if c.url and c.url.startswith(("http://", "https://"))
@@ -95,19 +97,33 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     model = load_chat_model(settings)
 
     def chat_turn(
-        question: str, history: list[dict[str, Any]], turns: list[tuple[str, str]]
+        question: str,
+        history: list[dict[str, Any]],
+        turns: list[tuple[str, str]],
+        as_of: str = "",
+        since: str = "",
+        until: str = "",
+        outlets: str = "",
     ) -> Iterator[tuple[str, list[dict[str, Any]], str, list[tuple[str, str]]]]:
         history = [*history, {"role": "user", "content": html.escape(question or "", quote=False)}]
         try:
             question = validate_question(question, settings)
+            retriever = load_retriever(settings)
+            sources = [x for x in (outlets or "").split(",") if x.strip()]
+            if (since or "").strip() or (until or "").strip() or sources:
+                retriever = retriever.filtered(
+                    since=iso_date((since or "").strip(), "sejak"),
+                    until=iso_date((until or "").strip(), "sampai"),
+                    sources=sources,
+                )
             stream = stream_answer(
                 question,
-                retriever=load_retriever(settings),
+                retriever=retriever,
                 k=settings.k,
                 lang=detect_language(question),
                 model=model,
                 history=turns,
-                as_of=reference_date(None, settings),
+                as_of=reference_date((as_of or "").strip() or None, settings),
             )
             partial = ""
             for item in stream:
@@ -152,11 +168,31 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                         send = gr.Button("Kirim", variant="primary", elem_id="tanya-send")
                         clear = gr.Button("Bersihkan percakapan", elem_id="tanya-clear")
                     gr.Examples(EXAMPLES, inputs=question, label="Contoh pertanyaan")
+                    with gr.Accordion("Waktu dan media", open=False):
+                        with gr.Row():
+                            as_of = gr.Textbox(
+                                label="Tanggal acuan (TTTT-BB-HH)",
+                                placeholder="kosong: hari ini",
+                                value=settings.as_of,
+                                elem_id="tanya-as-of",
+                            )
+                            since = gr.Textbox(label="Berita sejak", placeholder="2025-01-01", elem_id="tanya-since")
+                            until = gr.Textbox(label="Berita sampai", placeholder="2026-01-31", elem_id="tanya-until")
+                        outlets = gr.Textbox(
+                            label="Media (pisahkan dengan koma)",
+                            placeholder="HALOPOS.ID, Kompas.com",
+                            elem_id="tanya-outlets",
+                        )
                 with gr.Column(scale=2):
                     gr.Markdown("### Sumber")
                     sources = gr.HTML(elem_id="tanya-sources")
             running = [
-                trigger(chat_turn, [question, chat, turns], [question, chat, sources, turns], api_visibility="private")
+                trigger(
+                    chat_turn,
+                    [question, chat, turns, as_of, since, until, outlets],
+                    [question, chat, sources, turns],
+                    api_visibility="private",
+                )
                 for trigger in (question.submit, send.click)
             ]
             clear.click(  # also stops an answer still streaming, so it cannot refill the cleared chat
@@ -172,8 +208,23 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     return app
 
 
+def month_counts(settings: Settings) -> pd.DataFrame:
+    """Articles per month of the live index, for the corpus tab's chart."""
+    counts = articles_per_month(settings.index_dir)
+    return pd.DataFrame({"bulan": list(counts), "artikel": list(counts.values())})
+
+
 def _corpus_tab(settings: Settings) -> None:
     info_md = gr.Markdown(_info_text(settings))
+    chart = gr.BarPlot(
+        month_counts(settings),
+        x="bulan",
+        y="artikel",
+        y_lim=[0, None],  # bars from zero, even when every month has one article
+        title="Artikel per bulan",
+        elem_id="tanya-months",
+        height=220,
+    )
     table = gr.Dataframe(
         _article_rows(settings),
         headers=["id", "judul", "media", "tanggal", "berkas"],
@@ -196,18 +247,21 @@ def _corpus_tab(settings: Settings) -> None:
     def on_upload(files: list[Any] | None) -> str:
         return save_uploads(settings, [Path(f if isinstance(f, str) else f.name) for f in files or []])
 
-    def on_rebuild(progress: gr.Progress = gr.Progress()) -> tuple[str, str, list[list[str]]]:  # noqa: B008
+    def on_rebuild(
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> tuple[str, str, list[list[str]], pd.DataFrame]:
         try:
             report = build_index(settings, progress=lambda d, t: progress((d, t), desc="Embedding", unit="potongan"))
         except TanyaError as exc:
-            return html.escape(str(exc)), _info_text(settings), _article_rows(settings)
-        return ("```\n" + report.summary() + "\n```"), _info_text(settings), _article_rows(settings)
+            return html.escape(str(exc)), _info_text(settings), _article_rows(settings), month_counts(settings)
+        summary = "```\n" + report.summary() + "\n```"
+        return summary, _info_text(settings), _article_rows(settings), month_counts(settings)
 
     def on_delete(article_id: str) -> str:
         return delete_article(settings, article_id.strip())
 
     upload.upload(on_upload, upload, status, api_visibility="private")
-    rebuild.click(on_rebuild, None, [status, info_md, table], api_visibility="private", concurrency_limit=1)
+    rebuild.click(on_rebuild, None, [status, info_md, table, chart], api_visibility="private", concurrency_limit=1)
     delete.click(on_delete, delete_id, status, api_visibility="private")
 
 

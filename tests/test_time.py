@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tanya_sumsel import Settings, answer
+from tanya_sumsel import Settings, TanyaRetriever, answer
 from tanya_sumsel.embed import Embedder
 from tanya_sumsel.evaluate import evaluate
 from tanya_sumsel.index import build_index
@@ -141,3 +141,12 @@ def test_the_dated_question_set_meets_its_time_accuracy(tmp_path: Path, sumsel: 
     assert report["time_questions"] == 40
     assert report["time_accuracy"] >= 0.9, [r["id"] for r in report["per_question"] if not r["time_correct"]]
     assert report["abstain_accuracy"] == 1.0  # future periods and years outside the corpus are declined
+
+
+def test_the_langchain_retriever_handles_time_like_answer(sumsel: Settings) -> None:
+    now = TanyaRetriever(settings=sumsel, k=3, as_of="2026-01-28").invoke("Siapa Wakil Gubernur Sumsel saat ini?")
+    plain = TanyaRetriever(settings=sumsel, k=3, as_of="2026-01-28").invoke("Siapa Wakil Gubernur Sumsel?")
+    assert any(d.metadata["date"].startswith("2019") for d in plain)  # without 'saat ini' the 2019 article ranks …
+    assert now and all(d.metadata["date"] >= "2024-01-01" for d in now)  # … with it, only the newest year's
+    then = TanyaRetriever(settings=sumsel, k=3).invoke("Berapa titik api di Sumsel pada September 2019?")
+    assert then[0].metadata["date"].startswith("2019-09") and "2019-09-17" in then[0].metadata["dates"]

@@ -5,7 +5,8 @@ __version__ = "0.1.0"
 from .answer import Answer, Citation, answer
 from .generate import Assistant
 from .index import BuildReport, build_index
-from .retrieve import Passage, TanyaRetriever, load_retriever
+from .lc_retriever import TanyaRetriever
+from .retrieve import Passage, load_retriever
 from .settings import Settings
 
 __all__ = [

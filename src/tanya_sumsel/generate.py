@@ -23,7 +23,7 @@ from .retrieve import Passage, Retriever, pin_query_threads
 from .settings import Settings
 from .subject import is_whole_article
 from .textnorm import terms
-from .timeexpr import TimeQuery, newest_first, parse_time, prefer_period, slack
+from .timeexpr import TimeQuery, parse_time, time_order, time_view
 from .timeline import over_time
 from .verify import Claim, verify
 
@@ -195,22 +195,13 @@ def stream_answer(
     asked = question
     today = as_of or dt.date.today()
     when = parse_time(question, today, lang)
-    newest = (retriever.store.manifest.get("date_range") or {}).get("max") or ""
-    if when is not None and when.latest and newest > today.isoformat() and not (retriever.since or retriever.until):
-        # 'saat ini' as of a past date: what was published after it was not yet news
-        retriever = retriever.filtered(until=today.isoformat(), soft=True)
     if when is not None:
         outside = coverage_gap(when, retriever, lang)
         if outside:
             yield Answer(asked, outside, (), (), True, lang)
             return
         question = when.query
-        if when.start is not None and when.end is not None and not (retriever.since or retriever.until):
-            until = when.end + slack(when)
-            years = [str(y) for y in range(when.start.year, when.end.year + 1)][:30]
-            retriever = retriever.filtered(
-                since=when.start.isoformat(), until=until.isoformat(), soft=True, mentions=years
-            )
+        retriever = time_view(retriever, when, today)
     for item in _stream(question, retriever=retriever, k=k, lang=lang, model=model, history=history, when=when):
         if isinstance(item, Answer):
             notes = when.notes if when is not None else ()
@@ -250,10 +241,8 @@ def _stream(
     def whole(p: Passage) -> bool:
         return is_whole_article(retriever.article(p.article_id).text)
 
-    if when is not None and when.latest:
-        passages = newest_first(passages, whole)
-    elif when is not None:
-        passages = prefer_period(passages, when, whole)
+    if when is not None:
+        passages = time_order(passages, when, whole)
     if model is None:
         ans = followup_or_standalone(question, passages, retriever, k, lang, context)
         yield over_time(question, ans, searched, when, retriever, whole, context)

@@ -12,10 +12,6 @@ from pathlib import Path
 
 import faiss
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
 from threadpoolctl import threadpool_limits
 
 from .embed import Embedder, load_embedder
@@ -324,36 +320,3 @@ def pin_query_threads() -> None:
     short-answer model's matrix product slowed the next question's embedding 3× (measured p50 42 → 16 ms)."""
     faiss.omp_set_num_threads(1)
     threadpool_limits(1, user_api="blas")
-
-
-class TanyaRetriever(BaseRetriever):
-    """LangChain retriever over a Tanya Sumsel index: `TanyaRetriever(settings=…).invoke("…")`."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-    settings: Settings | None = None
-    k: int = 5
-    since: str | None = None  # ISO dates: only articles published in [since, until]
-    until: str | None = None
-    sources: tuple[str, ...] = ()  # only these outlets (any when empty)
-
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun | None = None
-    ) -> list[Document]:
-        retriever = load_retriever(self.settings).filtered(since=self.since, until=self.until, sources=self.sources)
-        return [
-            Document(
-                page_content=p.text,
-                metadata={
-                    "article_id": p.article_id,
-                    "title": p.title,
-                    "source": p.source,
-                    "date": p.date,
-                    "url": p.url,
-                    "start": p.start,
-                    "end": p.end,
-                    "score": p.score,
-                    "rank": p.rank,
-                },
-            )
-            for p in retriever.search(query, self.k)
-        ]

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .dates import MONTHS, format_date
-from .retrieve import Passage
+from .retrieve import Passage, Retriever
 
 _EN_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTH_WORDS = {**{k: v for k, v in MONTHS.items() if len(k) > 3 or k == "mei"}, **_EN_MONTHS}
@@ -185,3 +185,24 @@ def prefer_period(passages: list[Passage], when: TimeQuery, whole: Callable[[Pas
     if ranked and tiers[ranked[0].chunk_id] < 2:  # about another time: left out while anything fits the period
         ranked = [p for p in ranked if tiers[p.chunk_id] < 2]
     return [replace(p, rank=n) for n, p in enumerate(ranked, start=1)] if ranked != passages else passages
+
+
+def time_view(retriever: Retriever, when: TimeQuery, as_of: dt.date) -> Retriever:
+    """The retriever view a time in the question asks for: an asked period (softly, see `Retriever.filtered`), or
+    for 'saat ini' as of a past date, what was published by then. A view already bounded by dates stays as is."""
+    if retriever.since or retriever.until:
+        return retriever
+    if when.start is not None and when.end is not None:
+        years = [str(y) for y in range(when.start.year, when.end.year + 1)][:30]
+        until = when.end + slack(when)
+        return retriever.filtered(since=when.start.isoformat(), until=until.isoformat(), soft=True, mentions=years)
+    newest = (retriever.store.manifest.get("date_range") or {}).get("max") or ""
+    if when.latest and newest > as_of.isoformat():  # what was published after as_of was not yet news
+        return retriever.filtered(until=as_of.isoformat(), soft=True)
+    return retriever
+
+
+def time_order(passages: list[Passage], when: TimeQuery, whole: Callable[[Passage], bool]) -> list[Passage]:
+    """Retrieved passages ordered (and thinned) for the question's time: newest first for 'saat ini', the period's
+    own passages first for a period."""
+    return newest_first(passages, whole) if when.latest else prefer_period(passages, when, whole)

@@ -21,7 +21,6 @@ from .dates import format_date
 from .llm import prompt_text
 from .retrieve import Passage, Retriever, pin_query_threads
 from .settings import Settings
-from .subject import is_whole_article
 from .textnorm import terms
 from .timeexpr import TimeQuery, parse_time, time_order, time_view
 from .timeline import over_time
@@ -237,10 +236,7 @@ def _stream(
 ) -> Iterator[str | Answer]:
     query, context = condense(question, history, model)
     searched = passages = retriever.search(query, k)
-
-    def whole(p: Passage) -> bool:
-        return is_whole_article(retriever.article(p.article_id).text)
-
+    whole = retriever.whole
     if when is not None:
         passages = time_order(passages, when, whole)
     if model is None:

@@ -12,7 +12,6 @@ from pydantic import ConfigDict
 
 from .retrieve import load_retriever
 from .settings import Settings
-from .subject import is_whole_article
 from .timeexpr import parse_time, time_order, time_view
 
 
@@ -38,7 +37,7 @@ class TanyaRetriever(BaseRetriever):
         if when is not None:  # the same time handling as answer(): a period's view, newest evidence for 'saat ini'
             retriever = time_view(retriever, when, as_of)
             passages = retriever.search(when.query, self.k)
-            passages = time_order(passages, when, lambda p: is_whole_article(retriever.article(p.article_id).text))
+            passages = time_order(passages, when, retriever.whole)
         else:
             passages = retriever.search(query, self.k)
         return [

@@ -163,6 +163,10 @@ class Retriever:
         chunks = self.store.chunks(list({cid for cid, _ in hits}))
         return {cid for cid, ch in chunks.items() if self.allows(self.article(ch.article_id), ch.dates)}
 
+    def whole(self, passage: Passage) -> bool:
+        """Whether the passage comes from a whole news article (not a paragraph cut from one)."""
+        return is_whole_article(self.article(passage.article_id).text)
+
     def also_reported(self, article: Article) -> tuple[str, ...]:
         """The other outlets that carried a copy of `article`'s story (its own outlet left out)."""
         cluster = self.copies.get(article.id)

@@ -6,12 +6,13 @@ questions are the dated set's (every one carries time). "Without" replaces parse
 the difference is what time handling costs: parsing, the coverage check, the period view, the period and
 newest-first ordering and the changed-fact check. The index is the product's (e5), cached where `tanya-sumsel eval`
 over the same files keeps it.
-Prints p50/p95 per mode and the median per-question difference; ratios are against the run's own baseline.
+Prints p50/p95 per mode, the median per-question difference and the parse + period-view step alone; ratios are against the run's own baseline.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import statistics
 import time
@@ -22,6 +23,7 @@ from tanya_sumsel.evaluate import eval_settings
 from tanya_sumsel.index import build_index
 from tanya_sumsel.retrieve import load_retriever
 from tanya_sumsel.settings import Settings
+from tanya_sumsel.timeexpr import time_view
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "corpora" / "clickid-news-2019" / "articles.jsonl"
@@ -83,6 +85,15 @@ def main() -> None:
     print(f"articles in index: {len(retriever.store.articles())}, questions: {len(questions)} × {args.rounds} rounds")
     print(f"answer() without time handling: p50 {p(without, 0.5):.1f} ms, p95 {p(without, 0.95):.1f} ms")
     print(f"answer() with time handling:    p50 {p(with_, 0.5):.1f} ms, p95 {p(with_, 0.95):.1f} ms")
+    steps = []  # the time handling alone: parse the question, then the period view's chunk mask (fresh per view)
+    for q in questions:
+        start = time.perf_counter()
+        when = real_parse(q["question"], dt.date.fromisoformat(q["as_of"]), "id")
+        if when is not None:
+            time_view(retriever, when, dt.date.fromisoformat(q["as_of"])).mask()
+        steps.append((time.perf_counter() - start) * 1000)
+    steps.sort()
+    print(f"parse + period view alone: p50 {p(steps, 0.5):.2f} ms, p95 {p(steps, 0.95):.2f} ms")
     print(
         f"overhead: p50 difference {p(with_, 0.5) - p(without, 0.5):+.2f} ms "
         f"(ratio {p(with_, 0.5) / p(without, 0.5):.3f}); median per-question difference {diff:+.2f} ms"

@@ -78,12 +78,23 @@ def test_info_counts_articles_per_month(sumsel: Settings) -> None:
     assert "Per bulan" in text and "2019-09  " in text
 
 
-def test_an_undated_article_is_left_out_by_either_bound(sumsel: Settings) -> None:
-    from tanya_sumsel.ingest import Article
-    from tanya_sumsel.retrieve import load_retriever
+def test_an_undated_article_is_left_out_by_either_bound() -> None:
+    from tanya_sumsel.view import Catalog, ViewSpec
 
-    undated = Article(id="x", title="t", text="teks")
-    retriever = load_retriever(sumsel)
-    assert not retriever.filtered(until="2019-12-31").allows(undated)
-    assert not retriever.filtered(since="2019-01-01").allows(undated)
-    assert retriever.filtered(until="2019-12-31", soft=True).allows(undated)  # a question's own period keeps it
+    # articles: (id, date, outlet, words, years named); chunks: (chunk id, article id, days mentioned)
+    catalog = Catalog.from_rows(
+        [("undated", None, "A", 300, ""), ("old", "2019-09-17", "A", 300, "2019"), ("new", "2026-01-21", "B", 300, "")],
+        [(1, "undated", ""), (2, "old", ""), (3, "new", "2019-09-16"), (4, "new", "")],
+    )
+
+    def kept(**spec: object) -> list[int]:
+        return [int(c) for c in catalog.chunk_mask(ViewSpec(**spec)).nonzero()[0]]  # type: ignore[arg-type]
+
+    assert kept(until="2019-12-31") == [2]
+    assert kept(since="2019-01-01") == [2, 3, 4]
+    assert kept(since="2020-01-01") == [3, 4]
+    assert kept(until="2019-12-31", soft=True) == [1, 2, 3]  # a question's own period keeps the undated record
+    assert kept(since="2019-01-01", until="2019-12-31", soft=True, sources=frozenset({"b"})) == [3]  # the day in it
+    assert kept(exclude=frozenset({"old"}), sources=frozenset({"a"})) == [1]
+    assert kept(since="2026-01-01", soft=True, mentions=frozenset({"2019"})) == [1, 2, 3, 4]
+    assert kept(since="2026-01-01", soft=True, mentions=frozenset({"2018"})) == [1, 3, 4]

@@ -58,12 +58,19 @@ class BM25Index:
         tf.data = idf[tf.indices] * tf.data * (k1 + 1) / (tf.data + norm[rows_of])
         return cls(vocab, tf.tocsc(), np.array(ids, dtype=np.int64))
 
-    def search(self, terms: list[str], k: int) -> list[tuple[int, float]]:
-        """Top-k (chunk id, BM25 score) for the query terms."""
+    def search(self, terms: list[str], k: int, allow: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Top-k (chunk id, BM25 score) for the query terms, among the chunk ids `allow` marks (a boolean array
+        indexed by chunk id) when given."""
         cols = [self.vocab[t] for t in terms if t in self.vocab]
         if not cols or self.weights.shape[0] == 0:
             return []
         scores = np.asarray(self.weights[:, cols].sum(axis=1)).ravel()
+        if allow is not None:
+            ids = self.chunk_ids
+            inside = ids < len(allow)
+            keep = np.zeros(len(ids), dtype=bool)
+            keep[inside] = allow[ids[inside]]
+            scores[~keep] = 0.0
         k = min(k, int((scores > 0).sum()))
         if k == 0:
             return []

@@ -105,3 +105,11 @@ def event_dates(text: str, published: str | None) -> tuple[str, ...]:
         if d not in out:
             out.append(d)
     return tuple(out)
+
+
+_YEARS = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def years_mentioned(text: str) -> tuple[str, ...]:
+    """The distinct years a text names ('2019', also inside '21/1/2019'), in ascending order."""
+    return tuple(sorted(set(_YEARS.findall(text))))

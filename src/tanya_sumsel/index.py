@@ -14,7 +14,7 @@ from typing import Any
 
 from . import __version__
 from .chunk import chunk_article
-from .dates import event_dates
+from .dates import event_dates, years_mentioned
 from .embed import E5_ID, Embedder, load_embedder
 from .errors import IndexMismatchError, TanyaError
 from .ingest import Article, Problem, files_fingerprint, load_corpus
@@ -235,7 +235,7 @@ def _embed_into(
     pending = []
     for article in articles:
         sig = signature(article.text)
-        gen.add_article(article, to_bytes(sig) if sig is not None else None)
+        gen.add_article(article, to_bytes(sig) if sig is not None else None, years_mentioned(article.text))
         for ch in chunk_article(article, settings.chunk_max_words, settings.chunk_overlap_sentences):
             text = ch.embed_text(article)
             when = " ".join(event_dates(ch.text, article.date))

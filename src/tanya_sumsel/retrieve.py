@@ -22,6 +22,7 @@ from .settings import Settings
 from .store import IndexStore, current_generation
 from .subject import is_whole_article
 from .textnorm import terms
+from .view import Catalog, ViewSpec
 
 log = logging.getLogger(__name__)
 
@@ -58,14 +59,9 @@ class Retriever:
         self.settings = settings
         self._articles: dict[str, Article] = {}
         self._lock = threading.Lock()
-        # A filtered view (`filtered()`) never returns these articles, nor ones dated outside [since, until] or
-        # from other outlets than `sources` (lower-cased).
-        self.exclude: frozenset[str] = frozenset()
-        self.since: str | None = None
-        self.until: str | None = None
-        self.sources: frozenset[str] = frozenset()
-        self.soft = False
-        self.mentions: frozenset[str] = frozenset()
+        self.spec = ViewSpec()  # what a filtered view (`filtered()`) keeps; the base retriever keeps everything
+        self._mask: np.ndarray | None = None
+        self._catalog: list[Catalog] = []  # loaded on the first filtered search, shared by every view
         self.copies = store.clusters()  # article id → cluster id, for stories carried by several outlets
         self._members: dict[str, list[str]] = {}
         for aid, cluster in sorted(self.copies.items()):
@@ -99,69 +95,54 @@ class Retriever:
     ) -> Retriever:
         """A view that only returns articles dated in [since, until] (ISO dates, inclusive) from the given outlets
         (any when empty), never the excluded ones. `soft` (for a period said in the question) also keeps undated
-        records, paragraphs too short to be whole articles (their own date need not be the story's), and articles
-        whose text mentions one of `mentions` (the asked years)."""
+        records, paragraphs too short to be whole articles (their own date need not be the story's), articles
+        whose text names one of `mentions` (the asked years) and chunks reporting on a day in the period."""
         view = copy.copy(self)
-        view.soft = soft
-        view.mentions = frozenset(mentions)
-        view.exclude = self.exclude | frozenset(exclude)
-        view.since = since or self.since
-        view.until = until or self.until
-        view.sources = self.sources | frozenset(x.strip().lower() for x in sources if x.strip())
+        view._mask = None
+        old = self.spec
+        view.spec = ViewSpec(
+            exclude=old.exclude | frozenset(exclude),
+            since=since or old.since,
+            until=until or old.until,
+            sources=old.sources | frozenset(x.strip().lower() for x in sources if x.strip()),
+            soft=soft or old.soft,
+            mentions=old.mentions | frozenset(mentions),
+        )
         return view
 
-    def _filtering(self) -> bool:
-        return bool(self.exclude or self.since or self.until or self.sources)
+    @property
+    def since(self) -> str | None:
+        """The view's first day (ISO), if bounded."""
+        return self.spec.since
 
-    def allows(self, article: Article, dates: Iterable[str] = ()) -> bool:
-        """Whether this view may return `article` (or, given the days a chunk of it mentions, that chunk)."""
-        if article.id in self.exclude or (self.sources and (article.source or "").lower() not in self.sources):
-            return False
-        if self.since or self.until:
-            if article.date is not None and (self.since or "") <= article.date <= (self.until or "9999"):
-                return True
-            if not self.soft:
-                return False
-            if any((self.since or "") <= d <= (self.until or "9999") for d in dates):
-                return True  # an article of another date reporting on a day in the period
-            fragment = article.date is None or not is_whole_article(article.text)
-            return fragment or any(m in article.text for m in self.mentions)
-        return True
+    @property
+    def until(self) -> str | None:
+        """The view's last day (ISO), if bounded."""
+        return self.spec.until
+
+    def catalog(self) -> Catalog:
+        """The per-article and per-chunk columns filtered views read (loaded once per index)."""
+        with self._lock:
+            if not self._catalog:
+                self._catalog.append(Catalog.load(self.store))
+            return self._catalog[0]
+
+    def mask(self) -> np.ndarray | None:
+        """Per chunk id, whether this view may return the chunk; None when it keeps everything."""
+        if not self.spec.active():
+            return None
+        if self._mask is None:
+            self._mask = self.catalog().chunk_mask(self.spec)
+        return self._mask
 
     def candidates(self, question: str) -> tuple[list[tuple[int, float]], list[tuple[int, float]], np.ndarray | None]:
-        """Dense and BM25 candidate lists (chunk id, score), each best first, and the question's vector."""
-        mode, fetch = self.settings.retrieval, self.settings.fetch_k
+        """Dense and BM25 candidate lists (chunk id, score), each best first, and the question's vector; a view's
+        hidden chunks are left out of both before fusion, so the scores are normalized as if they were gone."""
+        mode, fetch, allow = self.settings.retrieval, self.settings.fetch_k, self.mask()
         vector = self.embedder.embed_query(question) if mode != "bm25" else None
-        extra = self._hidden_chunks() if self._filtering() else 0
-        dense = self.store.search(vector, fetch + extra) if vector is not None else []
-        keyword = self.store.bm25.search(terms(question, translate=True), fetch + extra) if mode != "dense" else []
-        if extra:  # filtered before fusion, so the scores are normalized as if the articles were gone
-            keep = self._kept(dense + keyword)
-            dense = [h for h in dense if h[0] in keep][:fetch]
-            keyword = [h for h in keyword if h[0] in keep][:fetch]
+        dense = self.store.search(vector, fetch, allow) if vector is not None else []
+        keyword = self.store.bm25.search(terms(question, translate=True), fetch, allow) if mode != "dense" else []
         return dense, keyword, vector
-
-    def _hidden_chunks(self) -> int:
-        """How many chunks the view hides (so that enough candidates are fetched to fill `fetch_k` after it)."""
-        if self.since or self.until or self.sources:
-            strict = copy.copy(self)
-            strict.soft = False  # texts are not read here: count what a strict view hides (never too few)
-            hidden = [a.id for a in self._all_articles() if not strict.allows(a)]
-        else:
-            hidden = list(self.exclude)
-        if not hidden:
-            return 0
-        marks = ",".join("?" * len(hidden))
-        rows = self.store.query(f"SELECT COUNT(*) FROM chunks WHERE article_id IN ({marks})", tuple(hidden))
-        return int(rows[0][0])
-
-    def _all_articles(self) -> list[Article]:
-        rows = self.store.query("SELECT id, title, source, date FROM articles")
-        return [Article(id=i, title=t, text="", source=s, date=d) for i, t, s, d in rows]
-
-    def _kept(self, hits: list[tuple[int, float]]) -> set[int]:
-        chunks = self.store.chunks(list({cid for cid, _ in hits}))
-        return {cid for cid, ch in chunks.items() if self.allows(self.article(ch.article_id), ch.dates)}
 
     def whole(self, passage: Passage) -> bool:
         """Whether the passage comes from a whole news article (not a paragraph cut from one)."""

@@ -28,11 +28,13 @@ from .ingest import Article
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3  # 2: BM25 terms and arrays; 3: event dates per chunk, MinHash signatures and copy clusters
+# 2: BM25 terms and arrays; 3: event dates per chunk, MinHash signatures and copy clusters; 4: per article its word
+# count and the years it names, so a filtered view is one array mask (view.py) instead of reading article texts
+FORMAT_VERSION = 4
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY, title TEXT NOT NULL, text TEXT NOT NULL, source TEXT, place TEXT,
-    date TEXT, url TEXT, path TEXT, content_hash TEXT NOT NULL
+    date TEXT, url TEXT, path TEXT, content_hash TEXT NOT NULL, words INTEGER NOT NULL, years TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY, article_id TEXT NOT NULL REFERENCES articles(id),
@@ -129,10 +131,15 @@ class Generation:
             self.vectors.remove_ids(np.asarray(chunk_ids, dtype=np.int64))
         return len(chunk_ids)
 
-    def add_article(self, article: Article, signature: bytes | None = None) -> None:
-        """Insert one article row (with its content hash, for incremental updates) and its MinHash signature."""
+    def add_article(self, article: Article, signature: bytes | None = None, years: tuple[str, ...] = ()) -> None:
+        """Insert one article row (with its content hash, for incremental updates, its word count and the years it
+        names, for filtered views) and its MinHash signature."""
         values = [getattr(article, c) for c in _ARTICLE_COLS]
-        self.db.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?)", (*values, article.content_hash))
+        words = len(article.text.split())
+        self.db.execute(
+            "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (*values, article.content_hash, words, " ".join(years)),
+        )
         if signature is not None:
             self.db.execute("INSERT INTO signatures VALUES (?,?)", (article.id, signature))
 
@@ -238,11 +245,18 @@ class IndexStore:
         """Vector dimension."""
         return int(self.vectors.d)
 
-    def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """Top-k (chunk id, cosine) pairs for a normalized query vector."""
+    def search(self, vector: np.ndarray, k: int, allow: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Top-k (chunk id, cosine) pairs for a normalized query vector, among the chunk ids `allow` marks (a
+        boolean array indexed by chunk id) when given."""
         if self.vectors.ntotal == 0:
             return []
-        scores, ids = self.vectors.search(np.asarray(vector, dtype=np.float32).reshape(1, -1), k)
+        query = np.asarray(vector, dtype=np.float32).reshape(1, -1)
+        if allow is None:
+            scores, ids = self.vectors.search(query, k)
+        else:  # FAISS skips the unmarked ids while scanning, so k are found among the marked ones
+            bits = np.packbits(allow, bitorder="little")
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBitmap(len(allow), faiss.swig_ptr(bits)))
+            scores, ids = self.vectors.search(query, k, params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
     def query(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from langchain_core.language_models import BaseChatModel
@@ -201,6 +201,10 @@ def compose(
         ok = bool(features[QUANTITY_FEATURE]) and not article_gaps(subject, whole.text, whole.title, whole.date, idf)
     if not ok:
         return Composed(abstention(lang, ranked[0].passage), (), True, p, None, span, features, shown, evidence)
+    same = re.search(rf"(?<!\w){re.escape(span.text)}(?!\w)", ranked[0].text) if found and found[0] and span else None
+    if same and span:  # the best sentence names the same answer: it leads, holding the mark
+        span = replace(span, start=same.start(), end=same.end())
+        found = (0, span)
     if found and found[0] and beside:  # the best span's sentence sits lower: it is quoted first, the best second
         lead = ranked.pop(found[0])
         chosen = [lead] if ranked[0].text == lead.text else [lead, ranked[0]]

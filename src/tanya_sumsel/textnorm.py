@@ -16,6 +16,8 @@ STOPWORDS = frozenset(
     mereka kami kita saya anda nya hal dapat bisa harus masih lebih sangat hanya antara setelah sebelum
     namun tetapi sedangkan hingga sampai sejak the a an of in on at to for is are was were be been by with
     what who whom whose when where which why how did do does from that this as it its and or into about many much
+    there their they them these those has have had will would can could should being also than then so any some
+    all each
     yg utk dgn
     """.split()
 )

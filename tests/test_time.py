@@ -139,7 +139,7 @@ def test_the_dated_question_set_meets_its_time_accuracy(tmp_path: Path, sumsel: 
     files = [dated.parent / "sumsel" / "articles.jsonl", dated / "articles.jsonl", SEED]
     report = evaluate(files, dated / "questions.jsonl", strict=False, settings=sumsel.replace(cache_dir=tmp_path))
     assert report["time_questions"] == 40
-    assert report["time_accuracy"] >= 0.9, [r["id"] for r in report["per_question"] if not r["time_correct"]]
+    assert report["time_accuracy"] >= 0.95, [r["id"] for r in report["per_question"] if not r["time_correct"]]
     assert report["abstain_accuracy"] == 1.0  # future periods and years outside the corpus are declined
 
 

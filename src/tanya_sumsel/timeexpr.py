@@ -150,10 +150,10 @@ def newest_first(passages: list[Passage], whole: Callable[[Passage], bool], wind
 
 def prefer_period(passages: list[Passage], when: TimeQuery, whole: Callable[[Passage], bool]) -> list[Passage]:
     """Within a period view, order passages by how surely they are about the period (stable, best first): a day
-    in it that the passage mentions; then the period named ('Oktober 2023', '2024', 'anggaran 2025') or the
-    article published in it without naming another; fragments and undated records keep this middle place (their
-    own date need not be the story's); whole articles about another time are left out while
-    anything fits."""
+    in it that the passage mentions; then the period named ('Oktober 2023', '2024') or the article published in it
+    without naming another; fragments and undated records keep this middle place (their own date need not be the
+    story's); whole articles about another time are left out while anything fits. A fiscal year ('tahun anggaran
+    2025') is about what the text names ('anggaran 2025'), not the day the news was made."""
     if when.start is None or when.end is None:
         return passages
     first, last = when.start.isoformat(), when.end.isoformat()
@@ -165,11 +165,11 @@ def prefer_period(passages: list[Passage], when: TimeQuery, whole: Callable[[Pas
     def tier(p: Passage) -> int:
         if not p.date or not whole(p):
             return 1
+        text = p.text.lower()
+        if budget:  # a fiscal year: the day the news was made does not say which year's budget it is about
+            return 1 if any(f"anggaran {y}" in text for y in years) else 2
         if any(first <= d <= last for d in p.dates):
             return 0
-        text = p.text.lower()
-        if budget:
-            return 1 if any(f"anggaran {y}" in text for y in years) else 2
         named = set(re.findall(_YEAR, text))
         if one_month:
             said = {f"{m} {y}" for m, y in re.findall(rf"\b({_MONTH})\.?\s+{_YEAR}", text)}

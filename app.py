@@ -1,7 +1,12 @@
-"""Start the Tanya Sumsel chat UI on the bundled corpus (builds the index on first start)."""
+"""Start the Tanya Sumsel chat UI on the bundled corpus (builds the index on first start), from any folder."""
 
-from tanya_sumsel.settings import Settings
-from tanya_sumsel.ui import launch
+import os
+import sys
+from pathlib import Path
+
+from tanya_sumsel.cli import main
 
 if __name__ == "__main__":
-    launch(Settings.from_env())
+    # This project's folder is the home (corpus/ and index/ beside this file) unless TANYA_HOME says otherwise.
+    home = os.environ.get("TANYA_HOME") or str(Path(__file__).resolve().parent)
+    sys.exit(main(["serve", "--home", home, *sys.argv[1:]]))

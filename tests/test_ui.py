@@ -22,6 +22,13 @@ XSS_ARTICLE = (
     "Palembang Pos|PALEMBANG – Festival Perahu Bidar digelar di Sungai Musi pada Sabtu (15/8/2026) "
     '<img src=x onerror="window.__xss = 2"> dan diikuti 40 tim pendayung dari 17 kabupaten/kota.'
 )
+BEACON = "127.0.0.1:9"  # nothing listens there; any request the page makes to it is recorded by the browser
+MARKDOWN_ARTICLE = (
+    "Lomba Perahu Hias Sungai Musi\n"
+    "Palembang Pos|PALEMBANG – Lomba perahu hias ![logo](http://127.0.0.1:9/beacon.png) digelar di Sungai Musi pada "
+    "Minggu (16/8/2026), [klik di sini](http://127.0.0.1:9/klik) untuk daftar, diikuti 25 perahu "
+    "<img src=http://127.0.0.1:9/tag.png> dari **tujuh** kabupaten."
+)
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -66,6 +73,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     root = tmp_path_factory.mktemp("ui")
     corpus = make_corpus(root)
     (corpus / "bidar.txt").write_text(XSS_ARTICLE, encoding="utf-8")
+    (corpus / "perahu-hias.txt").write_text(MARKDOWN_ARTICLE, encoding="utf-8")
     proc, url = start_server(root, corpus)
     yield url, corpus
     proc.terminate()
@@ -99,6 +107,7 @@ def test_upload_checks_and_delete(fresh, tmp_path) -> None:
     big = tmp_path / "besar.txt"
     big.write_text("kata " * 1_300_000, encoding="utf-8")  # 6.5 MB > the 5 MB limit
     report = save_uploads(fresh, [good, bad_type, empty, big])
+    report = report.replace("\\", "")  # file names come markdown-escaped (a name must never render as markup)
     assert "✓ baru.txt: 1 artikel disimpan" in report
     assert "✗ foto.png: jenis berkas tidak didukung" in report
     assert "✗ kosong.jsonl: tidak ada artikel terbaca" in report
@@ -189,6 +198,34 @@ def test_page_streams_answer_renders_sources_and_escapes_articles(server) -> Non
         page.locator("#tanya-clear").click()
         page.wait_for_function("!document.querySelector('#tanya-chat')?.innerText.includes('Cik Ujang')", timeout=30000)
         assert page.evaluate("window.__xss") is None
+        browser.close()
+
+
+def test_markdown_and_html_in_an_article_stay_inert_text(server) -> None:
+    url, _ = server
+    with _browser() as p:
+        browser = _launch(p)
+        page = browser.new_page()
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(url)
+        ask_in_page(page, "Kapan lomba perahu hias di Sungai Musi digelar?")
+        page.wait_for_function("document.querySelector('#tanya-sources')?.innerText.includes('[1]')", timeout=60000)
+        page.wait_for_function("document.querySelector('#tanya-chat')?.innerText.includes('16/8/2026')", timeout=60000)
+        chat = page.locator("#tanya-chat").inner_text()
+        sources = page.locator("#tanya-sources").inner_text()
+        for shown in (chat, sources):  # the chat and the sources panel show the same, literal text
+            assert (
+                "![logo](http://127.0.0.1:9/beacon.png)" in shown and "[klik di sini](http://127.0.0.1:9/klik)" in shown
+            )
+            assert "<img src=http://127.0.0.1:9/tag.png>" in shown and "**tujuh**" in shown
+        for where in ("#tanya-chat", "#tanya-sources"):
+            assert page.locator(f"{where} img[src*='127.0.0.1:9'], {where} a[href*='127.0.0.1:9']").count() == 0
+            assert page.locator(f"{where} strong:text-is('tujuh'), {where} em").count() == 0
+        page.wait_for_timeout(1000)
+        assert not [u for u in requests if BEACON in u], requests  # no request left the page for the article
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "inert-article.png"), full_page=True)
         browser.close()
 
 

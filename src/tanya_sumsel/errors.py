@@ -31,6 +31,17 @@ class IndexMismatchError(TanyaError):
         self.reason = reason
 
 
+class IndexDamagedError(TanyaError):
+    """The live index generation has missing or damaged files; a new build repairs it."""
+
+    def __init__(self, index_dir: object, problems: list[str]) -> None:
+        super().__init__(
+            f"Indeks di {index_dir} rusak: {'; '.join(problems)}. Jalankan: tanya-sumsel index --index {index_dir} "
+            "(membangun generasi baru dari korpus)"
+        )
+        self.problems = problems
+
+
 class EmbedderError(TanyaError):
     """The embedding model cannot be loaded."""
 

@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from . import __version__
-from .chunk import chunk_article
+from .chunk import chunk_article, limit_chunks
 from .dates import event_dates, years_mentioned
 from .embed import E5_ID, Embedder, load_embedder
-from .errors import IndexMismatchError, TanyaError
+from .embed_cache import EmbeddingCache
+from .errors import IndexDamagedError, IndexMismatchError, TanyaError
 from .ingest import Article, Problem, files_fingerprint, load_corpus
 from .settings import Settings
 from .store import FORMAT_VERSION, Generation, IndexStore, current_generation, read_manifest, update_manifest
@@ -45,6 +48,7 @@ class BuildReport:
     reason: str = ""
     index_path: str = ""
     changed: bool = field(default=True)
+    chunks_reused: int = 0  # vectors an interrupted build had already computed
 
     def summary(self) -> str:
         """One-paragraph Indonesian summary for the CLI and UI."""
@@ -52,6 +56,10 @@ class BuildReport:
             f"Ditambah {self.added}, diperbarui {self.updated}, dihapus {self.removed}, tetap {self.unchanged} artikel; "
             f"{self.chunks_embedded} potongan di-embed, total {self.chunks_total} potongan ({self.seconds:.1f} dtk)."
         ]
+        if self.chunks_reused:
+            lines.append(
+                f"Dilanjutkan dari build yang terputus: {self.chunks_reused} potongan tidak perlu di-embed ulang."
+            )
         if self.reason:
             lines.append(f"Bangun ulang penuh: {self.reason}.")
         if self.problems:
@@ -129,7 +137,12 @@ def build_index(
     """Build `settings.index_dir` from `settings.corpus_dir`, embedding only new or changed articles."""
     settings = settings or Settings.from_env()
     started = time.perf_counter()
-    corpus = load_corpus(settings.corpus_dir)
+    corpus = limit_chunks(
+        load_corpus(settings.corpus_dir, settings.max_file_mb),
+        settings.max_article_chunks,
+        settings.chunk_max_words,
+        settings.chunk_overlap_sentences,
+    )
     embedder = embedder or load_embedder(settings)
     with build_lock(settings.index_dir):
         base = None if rebuild else current_generation(settings.index_dir)
@@ -137,12 +150,14 @@ def build_index(
         old_hashes: dict[str, str] = {}
         if base is not None:
             try:
-                check_compatible(read_manifest(settings.index_dir) or {}, settings, embedder.dim)
-                store = IndexStore(settings.index_dir)
+                store = IndexStore(settings.index_dir)  # a damaged live generation is rebuilt, never reused
+                check_compatible(store.manifest, settings, embedder.dim)
                 old_hashes = store.article_hashes()
                 store.close()
             except IndexMismatchError as exc:
                 reason, base = exc.reason, None
+            except IndexDamagedError as exc:
+                reason, base = "indeks lama rusak (" + "; ".join(exc.problems) + ")", None
         new_hashes = {a.id: a.content_hash for a in corpus.articles}
         changed = [a for a in corpus.articles if old_hashes.get(a.id) != a.content_hash]
         removed = [aid for aid in old_hashes if aid not in new_hashes]
@@ -154,7 +169,11 @@ def build_index(
         gen = Generation(settings.index_dir, embedder.dim, base)
         try:
             gen.remove_articles(removed + updated)
-            embedded = _embed_into(gen, changed, settings, embedder, progress)
+            cache = EmbeddingCache(settings.index_dir, embedder.id, embedder.dim)
+            try:
+                embedded, reused = _embed_into(gen, changed, settings, embedder, cache, progress)
+            finally:
+                cache.close()
             gen.set_clusters(clusters({aid: from_bytes(raw) for aid, raw in gen.signatures().items()}))
             total = gen.vectors.ntotal
             dates = sorted(a.date for a in corpus.articles if a.date)
@@ -172,6 +191,7 @@ def build_index(
                 "problems": [str(p) for p in corpus.problems[:100]],
             }
             path = gen.commit(manifest)
+            cache.discard()  # its vectors are in the live index now
         except BaseException:
             gen.abort()
             raise
@@ -191,6 +211,7 @@ def build_index(
         reason,
         chunks_total=int(total),
         full=base is None,
+        reused=reused,
     )
 
 
@@ -209,6 +230,7 @@ def _report(
     *,
     chunks_total: int | None = None,
     full: bool = False,
+    reused: int = 0,
 ) -> BuildReport:
     if chunks_total is None:
         chunks_total = int((read_manifest(settings.index_dir) or {}).get("counts", {}).get("chunks", 0))
@@ -225,13 +247,20 @@ def _report(
         reason,
         str(path),
         changed,
+        reused,
     )
 
 
 def _embed_into(
-    gen: Generation, articles: list[Article], settings: Settings, embedder: Embedder, progress: Progress | None
-) -> int:
-    """Chunk and embed `articles` into the generation in batches, reporting progress."""
+    gen: Generation,
+    articles: list[Article],
+    settings: Settings,
+    embedder: Embedder,
+    cache: EmbeddingCache,
+    progress: Progress | None,
+) -> tuple[int, int]:
+    """Chunk and embed `articles` into the generation in batches, reporting progress; vectors an interrupted build
+    left in `cache` are reused. Returns (chunks embedded, chunks reused)."""
     pending = []
     for article in articles:
         sig = signature(article.text)
@@ -246,12 +275,24 @@ def _embed_into(
     total = len(pending)
     # Small calls: the embedder is locked per call, so questions answered during a rebuild wait seconds, not minutes.
     batch = settings.embed_batch_size * 2
+    reused = 0
     if progress:
         progress(0, total)
     for i in range(0, total, batch):
         part = pending[i : i + batch]
-        vectors = embedder.embed_documents([text for _, text in part])
+        keys = [cache.key(text) for _, text in part]
+        known = cache.get(keys)
+        todo = [n for n, key in enumerate(keys) if key not in known]
+        fresh = embedder.embed_documents([part[n][1] for n in todo]) if todo else np.zeros((0, embedder.dim))
+        cache.put([keys[n] for n in todo], fresh)
+        vectors = np.zeros((len(part), embedder.dim), dtype=np.float32)
+        for n, key in enumerate(keys):
+            if key in known:
+                vectors[n] = known[key]
+        if todo:
+            vectors[todo] = fresh
+        reused += len(part) - len(todo)
         gen.add_chunks([row for row, _ in part], vectors)
         if progress:
             progress(min(i + batch, total), total)
-    return total
+    return total - reused, reused

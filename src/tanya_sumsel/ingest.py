@@ -213,8 +213,9 @@ def iter_corpus_files(corpus_dir: Path) -> list[Path]:
     )
 
 
-def load_corpus(corpus_dir: Path) -> Corpus:
-    """Read every article under `corpus_dir`; raise `CorpusError` when nothing usable is there."""
+def load_corpus(corpus_dir: Path, max_file_mb: float = 0.0) -> Corpus:
+    """Read every article under `corpus_dir`, skipping files above `max_file_mb` (0: no limit) with a warning;
+    raise `CorpusError` when nothing usable is there."""
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise CorpusError(
@@ -227,6 +228,16 @@ def load_corpus(corpus_dir: Path) -> Corpus:
         rel = path.relative_to(corpus_dir).as_posix()
         if path.suffix.lower() not in SUPPORTED:
             problems.append(Problem(rel, f"jenis berkas tidak didukung (gunakan {', '.join(SUPPORTED)})"))
+            continue
+        size_mb = path.stat().st_size / 1e6
+        if max_file_mb and size_mb > max_file_mb:
+            problems.append(
+                Problem(
+                    rel,
+                    f"berkas {size_mb:.1f} MB melebihi batas {max_file_mb:g} MB; dilewati (naikkan batas dengan "
+                    "TANYA_MAX_FILE_MB bila memang perlu)",
+                )
+            )
             continue
         for item in parse_file(path, rel):
             if isinstance(item, Problem):

@@ -15,10 +15,21 @@ def _default_cache() -> Path:
     return Path(base) / "tanya-sumsel"
 
 
+def default_home() -> Path:
+    """The project folder holding corpus/ and index/: the current folder when it has a corpus/, else a per-user
+    data folder (so the CLI works the same from any folder)."""
+    if Path("corpus").is_dir():
+        return Path.cwd()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "tanya-sumsel"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every knob of the pipeline; `Settings.from_env()` applies `TANYA_<FIELD>` overrides."""
 
+    # from_env() puts corpus/ and index/ in `home` (TANYA_HOME, --home; see default_home) unless given themselves
+    home: Path = Path(".")
     corpus_dir: Path = Path("corpus")
     index_dir: Path = Path("index")
     cache_dir: Path = field(default_factory=_default_cache)
@@ -50,8 +61,11 @@ class Settings:
     llm_timeout: float = 60.0
     host: str = "127.0.0.1"
     port: int = 7860
-    auth: str = ""
+    auth: str = ""  # 'user:password'; anything else is refused at start
+    auth_file: str = ""  # a file of 'user:argon2-hash' lines (tanya-sumsel hash-password makes them)
     max_upload_mb: float = 5.0
+    max_file_mb: float = 50.0  # a corpus file above this is skipped with a warning (raise it to index the file)
+    max_article_chunks: int = 500  # an article cut into more chunks (~60,000 words) is skipped with a warning
     as_of: str = ""  # reference date (YYYY-MM-DD) for 'bulan lalu', 'saat ini' …; empty: today
 
     @classmethod
@@ -64,6 +78,10 @@ class Settings:
             if raw is not None and raw != "":
                 values[f.name] = _coerce(f.name, f.type, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
+        home = Path(values.get("home") or default_home()).expanduser()  # type: ignore[arg-type]
+        values["home"] = home
+        values.setdefault("corpus_dir", home / "corpus")
+        values.setdefault("index_dir", home / "index")
         return cls(**values)  # type: ignore[arg-type]
 
     def replace(self, **changes: object) -> Settings:

@@ -23,7 +23,8 @@ import faiss
 import numpy as np
 
 from .bm25 import BM25Index
-from .errors import IndexMismatchError, IndexMissingError
+from .check import generation_problems
+from .errors import IndexDamagedError, IndexMismatchError, IndexMissingError
 from .ingest import Article
 
 log = logging.getLogger(__name__)
@@ -228,16 +229,26 @@ class IndexStore:
                 f"tanya-sumsel index --corpus FOLDER_KORPUS --index {index_dir}"
             )
         self.path = gen
-        self.manifest: dict[str, Any] = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
+        try:
+            self.manifest: dict[str, Any] = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise IndexDamagedError(index_dir, [f"manifest.json tidak terbaca ({exc})"]) from None
         if self.manifest.get("format_version") != FORMAT_VERSION:
             raise IndexMismatchError(
                 f"Indeks di {index_dir} memakai format versi {self.manifest.get('format_version')}, "
                 f"versi ini butuh {FORMAT_VERSION}",
                 f"Jalankan: tanya-sumsel index --rebuild --index {index_dir}",
             )
-        self.vectors = faiss.read_index(str(gen / "vectors.faiss"))
-        self.bm25 = BM25Index.load(gen)
-        self._db = sqlite3.connect(f"file:{gen / 'store.sqlite'}?mode=ro", uri=True, check_same_thread=False)
+        try:
+            self.vectors = faiss.read_index(str(gen / "vectors.faiss"))
+            self.bm25 = BM25Index.load(gen)
+            self._db = sqlite3.connect(f"file:{gen / 'store.sqlite'}?mode=ro", uri=True, check_same_thread=False)
+            chunks = self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+            sound = chunks == self.vectors.ntotal == self.bm25.weights.shape[0]
+        except (RuntimeError, OSError, ValueError, KeyError, sqlite3.Error):
+            sound = False
+        if not sound:
+            raise IndexDamagedError(index_dir, generation_problems(gen) or ["berkas indeks tidak terbaca"])
         self._lock = threading.Lock()
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -82,12 +83,22 @@ def plain_sources(ans: Answer) -> str:
 
 
 def _chat_text(ans: Answer) -> str:
-    """The answer for the chat bubble, with notices; escaped so article text can never inject HTML."""
-    lines = [ans.text, *(f"_{n}_" for n in ans.notices)]
+    """The answer for the chat bubble, with notices. The chat renders no markdown and this escapes HTML, so
+    article text (quotes, titles) shows exactly as written: no image, link or tag in it is ever interpreted."""
+    lines = [ans.text, *(f"ⓘ {n}" for n in ans.notices)]
     if ans.dropped:
         label = "Removed by the citation check" if ans.language == "en" else "Dihapus oleh pemeriksaan sumber"
-        lines.append(f"_{label}: {len(ans.dropped)} kalimat/penanda._")
+        lines.append(f"ⓘ {label}: {len(ans.dropped)} kalimat/penanda.")
     return html.escape("\n\n".join(lines), quote=False)
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:])")
+
+
+def inert(text: str) -> str:
+    """`text` (a file name, an error naming one) for a Markdown component: HTML escaped and every Markdown mark
+    backslash-escaped, so it shows as written."""
+    return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
 
 
 def build_app(settings: Settings | None = None) -> gr.Blocks:
@@ -162,7 +173,9 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             with gr.Row():
                 with gr.Column(scale=3):
                     turns = gr.State([])
-                    chat = gr.Chatbot(label="Percakapan", height=460, elem_id="tanya-chat")
+                    chat = gr.Chatbot(  # plain text: article text must never render as markdown or HTML
+                        label="Percakapan", height=460, elem_id="tanya-chat", render_markdown=False, latex_delimiters=[]
+                    )
                     question = gr.Textbox(label="Pertanyaan", placeholder="Tulis pertanyaan…", elem_id="tanya-q")
                     with gr.Row():
                         send = gr.Button("Kirim", variant="primary", elem_id="tanya-send")
@@ -253,8 +266,8 @@ def _corpus_tab(settings: Settings) -> None:
         try:
             report = build_index(settings, progress=lambda d, t: progress((d, t), desc="Embedding", unit="potongan"))
         except TanyaError as exc:
-            return html.escape(str(exc)), _info_text(settings), _article_rows(settings), month_counts(settings)
-        summary = "```\n" + report.summary() + "\n```"
+            return inert(str(exc)), _info_text(settings), _article_rows(settings), month_counts(settings)
+        summary = "\n\n".join(inert(line) for line in report.summary().splitlines())
         return summary, _info_text(settings), _article_rows(settings), month_counts(settings)
 
     def on_delete(article_id: str) -> str:
@@ -288,8 +301,7 @@ def save_uploads(settings: Settings, paths: list[Path]) -> str:
         shutil.copyfile(src, target / name)
         note = f"; {len(bad)} rekaman bermasalah dilewati" if bad else ""
         lines.append(f"✓ {name}: {len(good)} artikel disimpan{note}.")
-    lines.append("Tekan **Perbarui indeks** agar artikel baru bisa ditanyakan.")
-    return html.escape("\n\n".join(lines), quote=False)
+    return "\n\n".join([*map(inert, lines), "Tekan **Perbarui indeks** agar artikel baru bisa ditanyakan."])
 
 
 def delete_article(settings: Settings, article_id: str) -> str:
@@ -297,18 +309,18 @@ def delete_article(settings: Settings, article_id: str) -> str:
     try:
         art = load_retriever(settings).store.articles([article_id]).get(article_id)
     except TanyaError as exc:
-        return html.escape(str(exc))
+        return inert(str(exc))
     if art is None:
-        return f"Artikel {html.escape(article_id)!r} tidak ada di indeks."
+        return f"Artikel {inert(repr(article_id))} tidak ada di indeks."
     path = settings.corpus_dir / art.path
     others = [i for i in parse_file(path, art.path) if not isinstance(i, Problem) and i.id != article_id]
     if others:
         return (
-            f"Berkas {html.escape(art.path)} memuat {len(others)} artikel lain; hapus artikel ini dari "
+            f"Berkas {inert(art.path)} memuat {len(others)} artikel lain; hapus artikel ini dari "
             "berkas itu secara manual, lalu perbarui indeks."
         )
     path.unlink(missing_ok=True)
-    return f"Berkas {html.escape(art.path)} dihapus. Tekan **Perbarui indeks** untuk menerapkan."
+    return f"Berkas {inert(art.path)} dihapus. Tekan **Perbarui indeks** untuk menerapkan."
 
 
 def _info_text(settings: Settings) -> str:
@@ -317,7 +329,7 @@ def _info_text(settings: Settings) -> str:
     try:
         info = index_info(settings)
     except TanyaError as exc:
-        return html.escape(str(exc))
+        return inert(str(exc))
     dr, emb = info["date_range"], info["embedder"]
     stale = "" if info["up_to_date"] else " · **korpus berubah, perbarui indeks**"
     return (
@@ -333,25 +345,3 @@ def _article_rows(settings: Settings) -> list[list[str]]:
     except TanyaError:
         return []
     return [[a.id, a.title, a.source or "", a.date or "", a.path] for a in arts.values()]
-
-
-def launch(settings: Settings | None = None) -> None:
-    """Build the index if needed, then serve the app on `settings.host:settings.port`."""
-    settings = settings or Settings.from_env()
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
-    load_retriever(settings, progress=_print_progress)
-    auth = tuple(settings.auth.split(":", 1)) if ":" in settings.auth else None
-    app = build_app(settings)
-    app.queue(default_concurrency_limit=4)
-    app.launch(
-        server_name=settings.host,
-        server_port=settings.port,
-        auth=auth,
-        css=CSS,  # type: ignore[arg-type]
-        max_file_size=f"{settings.max_upload_mb:g}mb",
-        footer_links=["api"],
-    )
-
-
-def _print_progress(done: int, total: int) -> None:
-    print(f"\rMembangun indeks: {done}/{total} potongan", end="\n" if done >= total else "", flush=True)

@@ -1,0 +1,220 @@
+"""Hostile and unlucky use, with real processes: logins that fail closed, a busy port, damaged indexes, builds
+killed mid-way (resumed, not restarted), oversized corpus files, and a project folder found from anywhere."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tanya_sumsel.errors import InputError
+from tanya_sumsel.index import build_index
+from tanya_sumsel.settings import Settings
+from tanya_sumsel.store import IndexStore, current_generation
+
+from .conftest import DATA, ROOT, CountingEmbedder, make_corpus
+
+
+def cli(*args: str, cwd: Path | None = None, timeout: float = 300, **env: str) -> subprocess.CompletedProcess[str]:
+    """`tanya-sumsel ARGS` as a real process."""
+    return subprocess.run(
+        [sys.executable, "-m", "tanya_sumsel.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd,
+        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", **env},
+    )
+
+
+def test_a_malformed_auth_refuses_to_start(tmp_path) -> None:
+    proc = cli("serve", "--home", str(tmp_path), TANYA_AUTH="redaksi")
+    assert proc.returncode == 2, proc.stderr
+    assert "pengguna:sandi" in proc.stderr and "Traceback" not in proc.stderr
+    (tmp_path / "users").write_text("# redaksi\nredaksi:rahasia\n", encoding="utf-8")  # a plain password, not a hash
+    proc = cli("serve", "--home", str(tmp_path), TANYA_AUTH_FILE=str(tmp_path / "users"))
+    assert proc.returncode == 2 and "baris 2" in proc.stderr and "hash-password" in proc.stderr
+
+
+def test_auth_file_users_log_in_with_their_own_passwords(tmp_path) -> None:
+    from tanya_sumsel.serve import make_auth
+
+    lines = []
+    for user, password in (("redaksi", "rahasia"), ("humas", "sandi-lain")):
+        made = subprocess.run(
+            [sys.executable, "-m", "tanya_sumsel.cli", "hash-password", user],
+            input=password + "\n",
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert made.returncode == 0, made.stderr
+        assert made.stdout.startswith(f"{user}:$argon2id$") and password not in made.stdout
+        lines.append(made.stdout.strip())
+    (tmp_path / "users").write_text("\n".join(["# pengguna Tanya Sumsel", *lines, ""]), encoding="utf-8")
+    check = make_auth(Settings.from_env(auth_file=str(tmp_path / "users")))
+    assert check is not None
+    assert check("redaksi", "rahasia") and check("humas", "sandi-lain")
+    assert not check("redaksi", "sandi-lain") and not check("tamu", "rahasia") and not check("humas", "")
+    with pytest.raises(InputError, match="pengguna:sandi"):
+        make_auth(Settings.from_env(auth="redaksi:"))
+
+
+def test_a_busy_port_or_bad_host_is_one_line_naming_the_fix(tmp_path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("0.0.0.0", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = cli("serve", "--home", str(tmp_path), "--host", "0.0.0.0", "--port", str(port))
+    assert proc.returncode == 2, proc.stderr
+    assert f"Port {port}" in proc.stderr and "--port" in proc.stderr and "TANYA_PORT" in proc.stderr
+    assert "PERINGATAN" in proc.stderr and "tanpa login" in proc.stderr  # not loopback and no auth
+    assert "Traceback" not in proc.stderr and "GRADIO_SERVER_PORT" not in proc.stderr
+    proc = cli("serve", "--home", str(tmp_path), "--host", "tidak-ada.invalid")
+    assert proc.returncode == 2 and "--host" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def _damage_vectors(gen: Path) -> None:
+    data = (gen / "vectors.faiss").read_bytes()
+    (gen / "vectors.faiss").write_bytes(data[: len(data) // 2])
+
+
+DAMAGE = {
+    "vectors.faiss terpotong": (_damage_vectors, "vectors.faiss"),
+    "store.sqlite hilang": (lambda gen: (gen / "store.sqlite").unlink(), "store.sqlite"),
+    "store.sqlite sampah": (lambda gen: (gen / "store.sqlite").write_bytes(b"bukan sqlite " * 500), "store.sqlite"),
+    "bm25.npz hilang": (lambda gen: (gen / "bm25.npz").unlink(), "bm25.npz"),
+    "manifest.json sampah": (lambda gen: (gen / "manifest.json").write_text("{", encoding="utf-8"), "manifest"),
+}
+
+
+@pytest.mark.parametrize("case", list(DAMAGE))
+def test_a_damaged_index_explains_itself_and_index_repairs_it(built, tmp_path, case) -> None:
+    index = tmp_path / "index"
+    shutil.copytree(built.index_dir, index)
+    damage, named = DAMAGE[case]
+    gen = current_generation(index)
+    assert gen is not None
+    damage(gen)
+    args = ("--corpus", str(built.corpus_dir), "--index", str(index))
+    for command in (("check", *args), ("info", *args), ("ask", "Siapa Sekda Sumsel?", *args)):
+        proc = cli(*command)
+        assert proc.returncode == 1, (command, proc.stdout, proc.stderr)
+        assert "Traceback" not in proc.stderr, proc.stderr
+        assert "rusak" in proc.stderr and named in proc.stderr and "tanya-sumsel index" in proc.stderr, proc.stderr
+    repaired = cli("index", *args)
+    assert repaired.returncode == 0, repaired.stderr
+    assert "rusak" in repaired.stdout  # the full rebuild says why
+    assert cli("check", *args).returncode == 0
+    answered = cli("ask", "Siapa Sekda Sumsel?", *args)
+    assert answered.returncode == 0 and "Edward Candra" in answered.stdout
+
+
+def test_an_interrupted_build_resumes_where_it_stopped(fresh, embedder) -> None:
+    build_index(fresh, embedder=embedder)
+    for i in range(30):
+        (fresh.corpus_dir / f"extra{i}.txt").write_text(
+            f"Berita tambahan nomor {i}\nPemkab Lahat membuka {i} kelas baru pada Senin (2/3/2026).", encoding="utf-8"
+        )
+    failing = CountingEmbedder(embedder)
+    failing.fail_after = 20
+    settings = fresh.replace(embed_batch_size=4)  # batches of 8: two of them are done when the failure hits
+    with pytest.raises(RuntimeError, match="injected"):
+        build_index(settings, embedder=failing)
+    counting = CountingEmbedder(embedder)
+    report = build_index(settings, embedder=counting)
+    assert report.chunks_reused == 16 and counting.documents == 30 - 16 == report.chunks_embedded
+    assert "Dilanjutkan dari build yang terputus: 16 potongan" in report.summary()
+    assert not list(fresh.index_dir.glob(".embed-cache-*"))  # a finished build leaves no cache behind
+
+
+def test_builds_killed_at_random_points_keep_the_previous_index_and_resume(fresh, embedder) -> None:
+    from tanya_sumsel import answer
+
+    first = build_index(fresh, embedder=embedder)
+    before = current_generation(fresh.index_dir)
+    records = [json.loads(x) for f in (DATA, ROOT / "tests" / "data" / "dated") for x in open(f / "articles.jsonl")]
+    for copy in range(3):  # ~300 chunks: more than ten short runs can finish
+        for r in records:
+            r = {**r, "id": f"{r['id']}-{copy}", "text": f"{r['text']} (Salinan arsip {copy}.)"}
+            (fresh.corpus_dir / f"{r['id']}.jsonl").write_text(json.dumps(r) + "\n", encoding="utf-8")
+    env = {**os.environ, "TANYA_EMBED_BATCH_SIZE": "2"}  # a commit every 4 chunks
+    args = [sys.executable, "-m", "tanya_sumsel.cli", "index", "--corpus", str(fresh.corpus_dir)]
+    args += ["--index", str(fresh.index_dir)]
+    rng = random.Random(12)
+    cached: list[int] = [0]
+
+    def in_cache() -> int:
+        files = list(fresh.index_dir.glob(".embed-cache-*.sqlite"))
+        if not files:
+            return 0
+        con = sqlite3.connect(files[0])
+        try:
+            return int(con.execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
+        except sqlite3.OperationalError:  # created, table not yet there
+            return 0
+        finally:
+            con.close()
+
+    for run in range(10):
+        proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if run % 4 == 0:  # killed while starting up, before anything is embedded
+            time.sleep(rng.uniform(0.2, 2.0))
+        else:  # killed at a random moment once embedding is under way
+            deadline = time.time() + 120
+            while in_cache() <= cached[-1] and time.time() < deadline and proc.poll() is None:
+                time.sleep(0.1)
+            time.sleep(rng.uniform(0.0, 1.5))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        assert current_generation(fresh.index_dir) == before  # the live index is the one from before the kills
+        store = IndexStore(fresh.index_dir)
+        assert len(store.articles()) == 3
+        store.close()
+        ans = answer("Siapa Sekda Sumsel?", settings=fresh)
+        assert not ans.abstained and "Edward Candra" in ans.text
+        cached.append(in_cache())
+    assert cached == sorted(cached) and cached[-1] > 0, cached  # every kill kept the work done before it
+    counting = CountingEmbedder(embedder)
+    report = build_index(fresh, embedder=counting)
+    assert report.chunks_reused == cached[-1]  # the last run embedded only what no killed run had finished
+    assert counting.documents == report.chunks_embedded == report.chunks_total - first.chunks_total - cached[-1]
+
+
+def test_oversized_files_and_articles_are_skipped_with_a_warning(fresh, embedder) -> None:
+    (fresh.corpus_dir / "besar.txt").write_text("Laporan Panjang\n" + "Kalimat panjang laporan. " * 1200, "utf-8")
+    (fresh.corpus_dir / "berat.txt").write_text("Arsip\n" + "x " * 600_000, "utf-8")  # 1.2 MB
+    report = build_index(fresh.replace(max_file_mb=1.0, max_article_chunks=20), embedder=embedder)
+    said = "\n".join(str(p) for p in report.problems)
+    assert "berat.txt" in said and "melebihi batas 1 MB" in said and "TANYA_MAX_FILE_MB" in said
+    assert "besar.txt" in said and "melebihi batas 20" in said and "TANYA_MAX_ARTICLE_CHUNKS" in said
+    assert report.added == 3 and report.chunks_total < 20  # the founding article and the two others only
+    allowed = build_index(fresh.replace(max_file_mb=1.0, max_article_chunks=0), embedder=embedder)  # 0: no limit
+    assert allowed.added == 1 and allowed.chunks_total > 25
+
+
+def test_the_project_folder_is_found_from_anywhere(tmp_path) -> None:
+    home = tmp_path / "proyek"
+    make_corpus(home)
+    elsewhere = tmp_path / "lain"
+    elsewhere.mkdir()
+    built = cli("index", "--home", str(home), cwd=elsewhere)
+    assert built.returncode == 0, built.stderr
+    info = cli("info", "--json", cwd=elsewhere, TANYA_HOME=str(home))
+    assert info.returncode == 0, info.stderr
+    assert json.loads(info.stdout)["home"] == str(home) and json.loads(info.stdout)["articles"] == 3
+    inside = cli("info", cwd=home)  # the current folder has corpus/: it is the home
+    assert inside.returncode == 0 and str(home) in inside.stdout
+    data = tmp_path / "data"
+    lost = cli("info", cwd=elsewhere, XDG_DATA_HOME=str(data), TANYA_HOME="")
+    assert lost.returncode == 1 and str(data / "tanya-sumsel" / "index") in lost.stderr

@@ -218,3 +218,39 @@ def test_the_project_folder_is_found_from_anywhere(tmp_path) -> None:
     data = tmp_path / "data"
     lost = cli("info", cwd=elsewhere, XDG_DATA_HOME=str(data), TANYA_HOME="")
     assert lost.returncode == 1 and str(data / "tanya-sumsel" / "index") in lost.stderr
+
+
+def test_app_py_from_another_folder_explains_a_busy_port(tmp_path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = subprocess.run(
+            [sys.executable, str(ROOT / "app.py")],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=tmp_path,
+            env={**os.environ, "TANYA_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False"},
+        )
+    assert proc.returncode == 2 and f"Port {port}" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_ctrl_c_during_a_first_build_says_there_is_no_index_yet(fresh) -> None:
+    args = [sys.executable, "-m", "tanya_sumsel.cli", "index", "--corpus", str(fresh.corpus_dir)]
+    proc = subprocess.Popen(
+        [*args, "--index", str(fresh.index_dir)],
+        env={**os.environ, "TANYA_EMBED_BATCH_SIZE": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.time() + 120
+    while not list(fresh.index_dir.glob("gen-*")) and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.05)  # the build has begun writing its generation
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("the build finished before the interrupt arrived")
+    assert proc.returncode == 1 and "Dibatalkan. Belum ada indeks." in err and "Traceback" not in err
+    assert current_generation(fresh.index_dir) is None and not list(fresh.index_dir.glob("gen-*"))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Literal
 
 from .errors import InputError
 
@@ -45,8 +47,8 @@ class Settings:
     chunk_overlap_sentences: int = 1
     k: int = 5
     fetch_k: int = 30  # candidates taken from each retriever before fusion
-    retrieval: str = "hybrid"  # "hybrid" (dense + BM25), "dense" or "bm25"
-    fusion: str = "score"  # "score" (min-max normalized, weighted sum) or "rrf" (reciprocal rank)
+    retrieval: Literal["hybrid", "dense", "bm25"] = "hybrid"  # dense + BM25, or one side alone
+    fusion: Literal["score", "rrf"] = "score"  # min-max normalized weighted sum, or reciprocal rank
     dense_weight: float = 0.35  # share of the dense side in the fusion (tuned on facqa-dev, benchmarks/ablation.py)
     # Fused candidates the learned reranker (rerank.py) reorders; 0 turns it off. It needs both retrieval sides,
     # so it runs in hybrid mode only.
@@ -57,16 +59,31 @@ class Settings:
     llm: str = ""
     llm_base_url: str = ""
     llm_model: str = ""
-    llm_api_key: str = ""
+    llm_api_key: str = field(default="", repr=False)  # a secret: never in a repr or a log line
     llm_timeout: float = 60.0
     host: str = "127.0.0.1"
     port: int = 7860
-    auth: str = ""  # 'user:password'; anything else is refused at start
+    auth: str = field(default="", repr=False)  # 'user:password'; anything else is refused at start
     auth_file: str = ""  # a file of 'user:argon2-hash' lines (tanya-sumsel hash-password makes them)
     max_upload_mb: float = 5.0
     max_file_mb: float = 50.0  # a corpus file above this is skipped with a warning (raise it to index the file)
     max_article_chunks: int = 500  # an article cut into more chunks (~60,000 words) is skipped with a warning
     as_of: str = ""  # reference date (YYYY-MM-DD) for 'bulan lalu', 'saat ini' …; empty: today
+
+    def __post_init__(self) -> None:
+        for name, allowed in _CHOICES.items():
+            if getattr(self, name) not in allowed:
+                raise InputError(
+                    f"TANYA_{name.upper()}={getattr(self, name)!r} tidak dikenal; pilih salah satu: {', '.join(allowed)}."
+                )
+        for name, low, high in _RANGES:
+            value = getattr(self, name)
+            if not low <= value <= high:
+                raise InputError(f"TANYA_{name.upper()}={value!r} di luar rentang {low}–{high}. Perbaiki nilainya.")
+        if self.llm and self.llm != "openai" and not (self.llm.startswith("ollama:") and len(self.llm) > 7):
+            raise InputError(f"TANYA_LLM={self.llm!r} tidak dikenal; pakai ollama:MODEL atau openai (atau kosongkan).")
+        if self.as_of and not _is_date(self.as_of):
+            raise InputError(f"TANYA_AS_OF={self.as_of!r} bukan tanggal; tulis TTTT-BB-HH (mis. 2026-01-28).")
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -87,6 +104,33 @@ class Settings:
     def replace(self, **changes: object) -> Settings:
         """A copy with some fields changed (None values are ignored)."""
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+_CHOICES: dict[str, tuple[str, ...]] = {"retrieval": ("hybrid", "dense", "bm25"), "fusion": ("score", "rrf")}
+_RANGES: tuple[tuple[str, float, float], ...] = (
+    ("k", 1, 100),
+    ("fetch_k", 1, 10_000),
+    ("embed_batch_size", 1, 4096),
+    ("chunk_max_words", 10, 2000),
+    ("chunk_overlap_sentences", 0, 10),
+    ("dense_weight", 0.0, 1.0),
+    ("rerank_depth", 0, 200),
+    ("max_question_chars", 1, 1_000_000),
+    ("threads", 0, 1024),
+    ("llm_timeout", 0.1, 3600),
+    ("port", 1, 65535),
+    ("max_upload_mb", 0.0, 1e6),
+    ("max_file_mb", 0.0, 1e6),
+    ("max_article_chunks", 0, 10_000_000),
+)
+
+
+def _is_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _coerce(name: str, type_name: object, raw: str) -> object:

@@ -1,9 +1,8 @@
 """Tanya Sumsel: cited answers about South Sumatra government news."""
 
-__version__ = "0.1.0"
-
-from .answer import Answer, Citation, answer
-from .generate import Assistant
+from ._version import __version__ as __version__
+from .answer import Answer, Citation
+from .ask import Assistant, answer
 from .index import BuildReport, build_index
 from .lc_retriever import TanyaRetriever
 from .retrieve import Passage, load_retriever

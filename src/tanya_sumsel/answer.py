@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from langchain_core.language_models import BaseChatModel
 
 from .dates import format_date
-from .errors import InputError
 from .ingest import Article
 from .judge import QUANTITY_FEATURE, answer_features, answerable, show_features, sure
 from .question import question_type
-from .retrieve import Passage, Retriever, load_retriever, pin_query_threads
+from .retrieve import Passage
 from .sentences import answer_contexts, rank_sentences, select_sentences
-from .settings import Settings
 from .short_answer import Span, extract
 from .subject import QUANTITIES, Subject, article_gaps, evidence_words, is_whole_article, question_subject, rarest
 
@@ -71,34 +67,6 @@ def detect_language(question: str) -> str:
     words = re.findall(r"[a-z]+", question.lower())
     en = sum(w in _EN_WORDS for w in words)
     return "en" if en > sum(w in _ID_WORDS for w in words) else "id"
-
-
-def validate_question(question: object, settings: Settings) -> str:
-    """The stripped question, or an `InputError` with a polite Indonesian message."""
-    if not isinstance(question, str) or not question.strip():
-        raise InputError(
-            "Pertanyaan kosong. Tulis pertanyaan tentang berita Sumatera Selatan, misalnya: "
-            "'Kapan rakor Pemprov Sumsel digelar?'"
-        )
-    question = question.strip()
-    if len(question) > settings.max_question_chars:
-        raise InputError(
-            f"Pertanyaan terlalu panjang ({len(question)} karakter; maksimal "
-            f"{settings.max_question_chars}). Persingkat pertanyaan Anda."
-        )
-    return question
-
-
-def iso_date(value: str | None, name: str) -> str | None:
-    """`value` as a checked ISO date ('2026-01-28'), or an `InputError` saying how to write it."""
-    if value is None or value == "":
-        return None
-    try:
-        return dt.date.fromisoformat(str(value)).isoformat()
-    except ValueError:
-        raise InputError(
-            f"Tanggal {name}={value!r} tidak valid. Tulis dalam format TTTT-BB-HH, misalnya 2026-01-28."
-        ) from None
 
 
 @dataclass(frozen=True)
@@ -246,56 +214,3 @@ def compose(
         shown,
         evidence,
     )
-
-
-def answer(
-    question: str,
-    *,
-    k: int | None = None,
-    settings: Settings | None = None,
-    retriever: Retriever | None = None,
-    history: Sequence[tuple[str, str]] = (),
-    chat_model: BaseChatModel | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    sources: Sequence[str] = (),
-    as_of: str | dt.date | None = None,
-) -> Answer:
-    """Answer `question` from the indexed articles, with [n] markers pointing at numbered citations.
-
-    `since`/`until` (ISO dates, inclusive) and `sources` (outlet names) restrict the articles used; `as_of`
-    (default `TANYA_AS_OF`, else today) is the date that 'bulan lalu' or 'saat ini' in the question refer to.
-    `history` holds earlier (question, answer text) pairs for follow-ups. With an LLM configured
-    (`TANYA_LLM…` settings, or `chat_model`) the answer is generated and its citations verified;
-    otherwise, or when the model fails, it is extractive.
-    """
-    from .generate import final_answer, stream_answer
-    from .llm import load_chat_model
-
-    settings = settings or Settings.from_env()
-    question = validate_question(question, settings)
-    pin_query_threads()
-    retriever = retriever or load_retriever(settings)
-    if since or until or sources:
-        since, until = iso_date(since, "since"), iso_date(until, "until")
-        retriever = retriever.filtered(since=since, until=until, sources=sources)
-    model = chat_model if chat_model is not None else load_chat_model(settings)
-    return final_answer(
-        stream_answer(
-            question,
-            retriever=retriever,
-            k=max(k or settings.k, 1),
-            lang=detect_language(question),
-            model=model,
-            history=history,
-            as_of=reference_date(as_of, settings),
-        )
-    )
-
-
-def reference_date(as_of: str | dt.date | None, settings: Settings) -> dt.date:
-    """The date relative times refer to: `as_of`, else `settings.as_of`, else today."""
-    if isinstance(as_of, dt.date):
-        return as_of
-    value = iso_date(as_of, "as_of") or iso_date(settings.as_of, "TANYA_AS_OF")
-    return dt.date.fromisoformat(value) if value else dt.date.today()

@@ -101,27 +101,6 @@ def _progress_bar(desc: str):  # type: ignore[no-untyped-def]
     return update
 
 
-def format_answer(ans: object) -> str:
-    """Answer text followed by its numbered sources, for the terminal."""
-    from .answer import Answer, citation_meta
-
-    assert isinstance(ans, Answer)
-    lines = [ans.text]
-    lines += [f"({n})" for n in ans.notices]
-    if ans.dropped:
-        lines.append(
-            ("Removed by citation check: " if ans.language == "en" else "Dihapus oleh pemeriksaan sumber: ")
-            + "; ".join(ans.dropped)
-        )
-    if ans.citations:
-        lines += ["", "Sources:" if ans.language == "en" else "Sumber:"]
-        for c in ans.citations:
-            meta = " · ".join([*citation_meta(c, ans.language), *([c.url] if c.url else [])])
-            lines.append(f"[{c.number}] {c.title} — {meta}")
-            lines.append(f"    “{c.quote}”")
-    return "\n".join(lines)
-
-
 def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     from .index import build_index
 
@@ -132,7 +111,8 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from .answer import answer
+    from .ask import answer
+    from .render import format_answer
 
     ans = answer(
         args.question,
@@ -152,8 +132,9 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from .answer import Answer
-    from .generate import Assistant
+    from .ask import Assistant
     from .llm import describe_mode
+    from .render import format_answer
 
     assistant = Assistant(settings)
     print(f"Tanya Sumsel — mode {describe_mode(settings)}. Ketik pertanyaan; 'baru' memulai ulang, 'keluar' selesai.")
@@ -180,39 +161,9 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             print(f"Kesalahan: {exc}")
 
 
-def index_info(settings: Settings) -> dict[str, object]:
-    """Summary of the live index (articles, chunks, date range, embedder), or raise when there is none."""
-    from .check import generation_problems
-    from .errors import IndexDamagedError, IndexMissingError
-    from .ingest import files_fingerprint
-    from .llm import describe_mode
-    from .store import articles_per_month, current_generation, read_manifest
-
-    gen = current_generation(settings.index_dir)
-    if gen is None:
-        raise IndexMissingError(f"Belum ada indeks di {settings.index_dir}. Jalankan: tanya-sumsel index")
-    problems = generation_problems(gen)
-    if problems:
-        raise IndexDamagedError(settings.index_dir, problems)
-    manifest = read_manifest(settings.index_dir) or {}
-    return {
-        "home": str(settings.home),
-        "index_dir": str(settings.index_dir),
-        "corpus_dir": str(settings.corpus_dir),
-        "articles": manifest["counts"]["articles"],
-        "chunks": manifest["counts"]["chunks"],
-        "date_range": manifest["date_range"],
-        "articles_per_month": articles_per_month(settings.index_dir),
-        "embedder": manifest["embedder"],
-        "chunking": manifest["chunking"],
-        "built_at": manifest["built_at"],
-        "package_version": manifest["package_version"],
-        "up_to_date": manifest.get("files_fingerprint") == files_fingerprint(settings.corpus_dir),
-        "answer_mode": describe_mode(settings),
-    }
-
-
 def _cmd_info(args: argparse.Namespace, settings: Settings) -> int:
+    from .info import index_info
+
     info = index_info(settings)
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=2))

@@ -15,7 +15,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from .answer import Answer, answer
+from .answer import Answer
+from .ask import answer
 from .errors import InputError
 from .index import build_index, chunking_params, embedder_id
 from .retrieve import load_retriever

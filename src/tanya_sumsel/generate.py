@@ -19,8 +19,7 @@ from .answer import ABSTAIN_TEXT, Answer, Citation, compose
 from .chunk import split_sentences
 from .dates import format_date
 from .llm import prompt_text
-from .retrieve import Passage, Retriever, pin_query_threads
-from .settings import Settings
+from .retrieve import Passage, Retriever
 from .textnorm import terms
 from .timeexpr import TimeQuery, parse_time, time_order, time_view
 from .timeline import over_time
@@ -264,43 +263,3 @@ def _stream(
         yield replace(fallback, notices=(notice,), dropped=verify("".join(raw), passages).dropped)
         return
     yield final
-
-
-class Assistant:
-    """Multi-turn conversation: keeps the history so follow-ups ("Kapan rapat itu digelar?") are understood."""
-
-    def __init__(self, settings: Settings | None = None, *, chat_model: BaseChatModel | None = None) -> None:
-        from .llm import load_chat_model
-        from .retrieve import load_retriever
-
-        self.settings = settings or Settings.from_env()
-        self.model = chat_model if chat_model is not None else load_chat_model(self.settings)
-        self.retriever = load_retriever(self.settings)
-        self.history: list[tuple[str, str]] = []
-
-    def stream(self, question: str) -> Iterator[str | Answer]:
-        """Like `stream_answer`, remembering the turn once the final `Answer` is out."""
-        from .answer import detect_language, reference_date, validate_question
-
-        question = validate_question(question, self.settings)
-        pin_query_threads()
-        for item in stream_answer(
-            question,
-            retriever=self.retriever,
-            k=self.settings.k,
-            lang=detect_language(question),
-            model=self.model,
-            history=self.history,
-            as_of=reference_date(None, self.settings),
-        ):
-            if isinstance(item, Answer):
-                self.history.append((question, item.text))
-            yield item
-
-    def ask(self, question: str) -> Answer:
-        """The final answer to `question` in the context of earlier turns."""
-        return final_answer(self.stream(question))
-
-    def reset(self) -> None:
-        """Forget the conversation."""
-        self.history.clear()

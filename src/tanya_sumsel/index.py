@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from . import __version__
+from ._version import __version__
 from .chunk import chunk_article, limit_chunks
 from .dates import event_dates, years_mentioned
 from .embed import E5_ID, Embedder, load_embedder

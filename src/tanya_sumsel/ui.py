@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import logging
-import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -14,12 +13,13 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from .answer import Answer, answer, citation_meta, detect_language, iso_date, reference_date, validate_question
+from .ask import answer, ask_stream
 from .errors import TanyaError
-from .generate import stream_answer
 from .index import build_index
+from .info import index_info
 from .ingest import SUPPORTED, Problem, parse_file
 from .llm import describe_mode, load_chat_model
+from .render import chat_text, format_answer, inert, sources_html
 from .retrieve import load_retriever
 from .settings import Settings
 from .store import articles_per_month
@@ -39,68 +39,6 @@ CSS = """
 """
 
 
-def sources_html(ans: Answer) -> str:
-    """Numbered sources with the quoted sentence highlighted in its passage; all article text escaped."""
-    if not ans.citations:
-        return "<p>Tidak ada sumber untuk jawaban ini.</p>" if ans.language == "id" else "<p>No sources.</p>"
-    parts = []
-    for c in ans.citations:
-        passage = next(
-            (p for p in ans.passages if p.article_id == c.article_id and p.start <= c.start and c.end <= p.end), None
-        )
-        text, offset = (passage.text, passage.start) if passage else (c.quote, c.start)
-        a, b = c.start - offset, c.end - offset
-        h1, h2 = (c.highlight[0] - offset, c.highlight[1] - offset) if c.highlight else (b, b)
-        body = (
-            html.escape(text[:a])
-            + "<mark>"
-            + html.escape(text[a:h1])
-            + "<strong>"
-            + html.escape(text[h1:h2])
-            + "</strong>"
-            + html.escape(text[h2:b])
-            + "</mark>"
-            + html.escape(text[b:])
-        )
-        meta = " · ".join(html.escape(x) for x in citation_meta(c, ans.language))
-        link = (
-            f' · <a href="{html.escape(c.url, quote=True)}" target="_blank" rel="noopener noreferrer">tautan</a>'
-            if c.url and c.url.startswith(("http://", "https://"))
-            else ""
-        )
-        parts.append(
-            f'<div class="tanya-source" id="sumber-{c.number}"><b>[{c.number}] {html.escape(c.title)}</b>'
-            f"<br><small>{meta}{link}</small><p>{body}</p></div>"
-        )
-    return "\n".join(parts)
-
-
-def plain_sources(ans: Answer) -> str:
-    """Sources as plain text (for the API)."""
-    from .cli import format_answer
-
-    return format_answer(ans)
-
-
-def _chat_text(ans: Answer) -> str:
-    """The answer for the chat bubble, with notices. The chat renders no markdown and this escapes HTML, so
-    article text (quotes, titles) shows exactly as written: no image, link or tag in it is ever interpreted."""
-    lines = [ans.text, *(f"ⓘ {n}" for n in ans.notices)]
-    if ans.dropped:
-        label = "Removed by the citation check" if ans.language == "en" else "Dihapus oleh pemeriksaan sumber"
-        lines.append(f"ⓘ {label}: {len(ans.dropped)} kalimat/penanda.")
-    return html.escape("\n\n".join(lines), quote=False)
-
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:])")
-
-
-def inert(text: str) -> str:
-    """`text` (a file name, an error naming one) for a Markdown component: HTML escaped and every Markdown mark
-    backslash-escaped, so it shows as written."""
-    return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
-
-
 def build_app(settings: Settings | None = None) -> gr.Blocks:
     """The Tanya Sumsel Blocks app (chat + corpus tabs), not launched."""
     settings = settings or Settings.from_env()
@@ -118,23 +56,15 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     ) -> Iterator[tuple[str, list[dict[str, Any]], str, list[tuple[str, str]]]]:
         history = [*history, {"role": "user", "content": html.escape(question or "", quote=False)}]
         try:
-            question = validate_question(question, settings)
-            retriever = load_retriever(settings)
-            sources = [x for x in (outlets or "").split(",") if x.strip()]
-            if (since or "").strip() or (until or "").strip() or sources:
-                retriever = retriever.filtered(
-                    since=iso_date((since or "").strip(), "sejak"),
-                    until=iso_date((until or "").strip(), "sampai"),
-                    sources=sources,
-                )
-            stream = stream_answer(
+            stream = ask_stream(
                 question,
-                retriever=retriever,
-                k=settings.k,
-                lang=detect_language(question),
+                settings=settings,
                 model=model,
                 history=turns,
-                as_of=reference_date((as_of or "").strip() or None, settings),
+                since=(since or "").strip() or None,
+                until=(until or "").strip() or None,
+                sources=[x for x in (outlets or "").split(",") if x.strip()],
+                as_of=(as_of or "").strip() or None,
             )
             partial = ""
             for item in stream:
@@ -142,14 +72,14 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                     partial += item
                     yield "", [*history, {"role": "assistant", "content": html.escape(partial, quote=False)}], "", turns
                     continue
-                text = _chat_text(item)
+                text = chat_text(item)
                 if not partial:  # the extractive answer arrives whole: reveal it in a dozen steps
                     words = text.split(" ")
                     step = max(1, len(words) // 12)
                     for n in range(step, len(words), step):
                         yield "", [*history, {"role": "assistant", "content": " ".join(words[:n])}], "", turns
                         time.sleep(0.02)
-                turns = [*turns, (question, item.text)][-10:]
+                turns = [*turns, (question.strip(), item.text)][-10:]
                 yield "", [*history, {"role": "assistant", "content": text}], sources_html(item), turns
         except TanyaError as exc:
             yield "", [*history, {"role": "assistant", "content": html.escape(str(exc), quote=False)}], "", turns
@@ -160,7 +90,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     def ask_api(question: str) -> str:
         """Answer text followed by its numbered sources."""
         try:
-            return plain_sources(answer(question, settings=settings))
+            return format_answer(answer(question, settings=settings))
         except TanyaError as exc:
             return str(exc)
 
@@ -324,8 +254,6 @@ def delete_article(settings: Settings, article_id: str) -> str:
 
 
 def _info_text(settings: Settings) -> str:
-    from .cli import index_info
-
     try:
         info = index_info(settings)
     except TanyaError as exc:

@@ -1,0 +1,37 @@
+"""What the live index holds (counts, date range, articles per month, embedder) and whether it is sound, for
+`tanya-sumsel info` and the UI's corpus tab."""
+
+from __future__ import annotations
+
+from .check import generation_problems
+from .errors import IndexDamagedError, IndexMissingError
+from .ingest import files_fingerprint
+from .llm import describe_mode
+from .settings import Settings
+from .store import articles_per_month, current_generation, read_manifest
+
+
+def index_info(settings: Settings) -> dict[str, object]:
+    """Summary of the live index (articles, chunks, date range, embedder), or raise when there is none."""
+    gen = current_generation(settings.index_dir)
+    if gen is None:
+        raise IndexMissingError(f"Belum ada indeks di {settings.index_dir}. Jalankan: tanya-sumsel index")
+    problems = generation_problems(gen)
+    if problems:
+        raise IndexDamagedError(settings.index_dir, problems)
+    manifest = read_manifest(settings.index_dir) or {}
+    return {
+        "home": str(settings.home),
+        "index_dir": str(settings.index_dir),
+        "corpus_dir": str(settings.corpus_dir),
+        "articles": manifest["counts"]["articles"],
+        "chunks": manifest["counts"]["chunks"],
+        "date_range": manifest["date_range"],
+        "articles_per_month": articles_per_month(settings.index_dir),
+        "embedder": manifest["embedder"],
+        "chunking": manifest["chunking"],
+        "built_at": manifest["built_at"],
+        "package_version": manifest["package_version"],
+        "up_to_date": manifest.get("files_fingerprint") == files_fingerprint(settings.corpus_dir),
+        "answer_mode": describe_mode(settings),
+    }

@@ -17,67 +17,27 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import mlp
-from .dates import MONTHS
+from .entities import (
+    AMOUNT,
+    DATE,
+    DESCRIPTIVE,
+    HEAD,
+    INNER,
+    NAME,
+    OFFICES,
+    ORG_WORDS,
+    PLACE,
+    PLACES,
+    PREV_CUES,
+    PRONOUNS,
+    SCALE,
+    TITLES,
+    TOKEN,
+)
 from .textnorm import EXPANSIONS, STOPWORDS, stem, terms, tokens
 
-_MONTH = "|".join(sorted((m for m in MONTHS if len(m) > 3), key=len, reverse=True))
-_DAY = r"(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu|Ahad)"
-DATE = re.compile(
-    rf"(?:{_DAY},?\s*)?\(?\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\)?"
-    rf"|(?:{_DAY},?\s*)?(?:tanggal\s+)?\d{{1,2}}(?:\s*-\s*\d{{1,2}})?\s+(?:{_MONTH})\.?(?:\s+\d{{4}})?"
-    rf"|(?:{_MONTH})\s+\d{{4}}"
-    rf"|(?:pukul|jam)\s+\d{{1,2}}[.:]\d{{2}}(?:\s*(?:WIB|WITA|WIT))?"
-    rf"|\b{_DAY}\b(?:\s+(?:pagi|siang|sore|malam|lalu))?"
-    r"|(?:tahun\s+)?\b(?:1[89]|20)\d{2}(?:-an)?\b",
-    re.I,
-)
-_SCALE = r"(?:ribu|juta|miliar|milyar|triliun|ratus|puluh)"
-AMOUNT = re.compile(
-    rf"(?:(?:Rp|US\$|USD|\$)\.?\s*)?\d+(?:[.,]\d+)*(?:\s*{_SCALE})?(?:\s*(?:%|persen|[a-zA-Z]+))?"
-    rf"|\b(?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|belasan|puluhan|ratusan|ribuan|"
-    rf"seratus|seribu)\b(?:\s+{_SCALE})?(?:\s+[a-zA-Z]+)?",
-    re.I,
-)
-_TITLE_WORDS = "Dr Drs Dra H Hj Ir Prof KH Kol Brigjen Irjen Kapt Letkol Jenderal Moh Muh".split()
-_TITLE = rf"(?:{'|'.join(_TITLE_WORDS)})\.?"
-_TITLES = frozenset(w.lower() for w in _TITLE_WORDS) | frozenset("mh sh se mm msi si st".split())  # + degrees
-NAME = re.compile(
-    rf"(?:{_TITLE}\s+)*[A-Z][\w'’.-]*(?:\s+(?:(?:bin|binti|van|de|der|al|dan|of)\s+)?(?:[A-Z][\w'’.-]*|\d+\b))*"
-    r"(?:,\s*(?:MH|SH|SE|MM|M\.Si|S\.E|S\.H|M\.H|M\.Sc|Ph\.D)\.?)?"
-)
-_PRONOUNS = frozenset("ia dia beliau mereka kami kita saya anda aku engkau kamu nya he she they it we".split())
-_OFFICES = frozenset(
-    "gubernur wakil bupati wali walikota kota kepala dinas sekretaris daerah menteri presiden ketua direktur camat "
-    "lurah kapolda kapolres penjabat pj plt plh sekda wagub kadis pejabat pimpinan governor mayor regent".split()
-)
-# Words that name places of the province (the long forms of its place acronyms and the compass words of provinces)
-_PLACES = frozenset(
-    {w for short in ("sumsel", "oki", "oku", "pali", "muba", "plg") for w in EXPANSIONS[short].split()}
-    | set("indonesia jakarta sumatera jawa kalimantan sulawesi utara selatan barat timur tengah kota kabupaten".split())
-)
-PLACE = re.compile(r"\b(?:di|ke|dari)\s+((?:[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*)*)")
-ORG_WORDS = frozenset(
-    "departemen kementerian badan dinas partai pt cv komisi dewan lembaga pemerintah pemkab pemkot pemprov "
-    "universitas polres polda kodam bank perusahaan organisasi".split()
-)
-_HEAD = re.compile(r"\b(\w+)\s+(?:jenis\s+)?(?:apa|apakah|manakah|mana)\b|\b(?:apa|apakah)\s+nama\s+(\w+)", re.I)
-# "Apa isi/tujuan/… ?" asks for a description, not an entity: no short answer.
-_DESCRIPTIVE = re.compile(
-    r"\b(?:apa|apakah)\s+(?:isi|maksud|tujuan|alasan|peran|fungsi|dampak|hasil|arti|pesan|upaya|langkah|kata|penyebab|"
-    r"yang dilakukan|saja(?!\s+nama))(?:nya)?\b|\bwhat (?:did|does|do|is the (?:content|purpose|role))\b",
-    re.I,
-)
 ANSWERS_TYPES = ("who", "when", "amount", "where", "what")
-_TOKEN = re.compile(r"\w+(?:[.,/:'’-]\w+)*|[^\w\s]")
-_INNER = frozenset(".,()-&/")  # punctuation a span may contain ("H. Cik Ujang", "Helsinki, Finlandia", "(NPT)")
 MAX_WORDS = 10
-_PREV_CUES = (
-    frozenset("di ke dari kota provinsi kabupaten negara".split()),
-    frozenset("oleh kata ujar menurut".split()),
-    frozenset("yaitu yakni adalah ialah bernama sebagai merupakan disebut".split()),
-    frozenset("pada tanggal sejak hingga tahun bulan".split()),
-    frozenset("sebanyak sekitar mencapai sebesar senilai hanya lebih hampir total".split()),
-)
 N_FEATURES = 102
 MIN_SCORE = 1.25  # a best span scored lower is no answer at all: 2.4% of facqa-dev's, mean F1 0.26
 
@@ -121,7 +81,7 @@ class Question:
 
 def parse_question(question: str, qtype: str) -> Question:
     """The question's type, head noun and words."""
-    m = _HEAD.search(question)
+    m = HEAD.search(question)
     head = next((g.lower() for g in (m.groups() if m else ()) if g), None)
     if head in STOPWORDS or head in {"nama", "yang"}:
         head = None
@@ -131,13 +91,13 @@ def parse_question(question: str, qtype: str) -> Question:
 
 
 def _spans(words: list[str], max_words: int = MAX_WORDS) -> list[tuple[int, int]]:
-    """[i, j) word-index spans: start on a word, end on a word or ')', cross only `_INNER` punctuation."""
+    """[i, j) word-index spans: start on a word, end on a word or ')', cross only `INNER` punctuation."""
     out = []
     for i, w in enumerate(words):
         if not w[0].isalnum():
             continue
         for j in range(i, min(len(words), i + max_words)):
-            if not words[j][0].isalnum() and words[j] not in _INNER:
+            if not words[j][0].isalnum() and words[j] not in INNER:
                 break
             if words[j][0].isalnum() or words[j] == ")":
                 out.append((i, j + 1))
@@ -180,7 +140,7 @@ def features(
     found_all: dict[str, list[tuple[int, int]]] = {}
     for ctx in contexts:
         offset = len(toks)
-        local = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(ctx.text)]
+        local = [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(ctx.text)]
         spans = _spans([t[0] for t in local], max_words)
         toks += local
         span_list += [(a + offset, b + offset) for a, b in spans]
@@ -261,7 +221,7 @@ def features(
         f[:, base + 4] = np.maximum(f[:, base + 4], inside)
     f[:, base + 5], f[:, base + 6], f[:, base + 7], f[:, base + 8] = f[:, 10], allcap, cap[i] & ~allcap, overlap
     prev = np.array(["", *low], dtype=object)[i]
-    for k, cues in enumerate(_PREV_CUES):
+    for k, cues in enumerate(PREV_CUES):
         f[:, 81 + k] = first & np.array([w in cues for w in prev])
     if q.head is not None:
         is_head = np.array([w == q.head for w in low])
@@ -294,7 +254,7 @@ def score(rows: np.ndarray, model: dict[str, np.ndarray] | None = None) -> np.nd
 
 def extract(question: str, qtype: str, contexts: Sequence[Context]) -> tuple[int, Span] | None:
     """The best answer span over `contexts` as (index of its sentence, span), or None for descriptive questions."""
-    if not contexts or qtype in ("why", "how") or _DESCRIPTIVE.search(question):
+    if not contexts or qtype in ("why", "how") or DESCRIPTIVE.search(question):
         return None
     q = parse_question(question, qtype)
     found = features(q, contexts, repeats=True)
@@ -340,9 +300,9 @@ def _admissible(text: str, q: Question) -> bool:
     question words; 'Ia' is a pronoun; 'Wakil Gubernur' answers no 'who'), leaves no parenthesis cut ('Rakor)
     strategis', '21/1/2026)': the balanced spans beside them remain candidates), and fits the question type."""
     new = [w for w in re.findall(r"\w+", text.lower()) if not q.knows(w)]
-    if all(w in _TITLES or w in _PRONOUNS for w in new):
+    if all(w in TITLES or w in PRONOUNS for w in new):
         return False
-    if q.qtype == "who" and all(w in _TITLES or w in _OFFICES or w in STOPWORDS or w in _PLACES for w in new):
+    if q.qtype == "who" and all(w in TITLES or w in OFFICES or w in STOPWORDS or w in PLACES for w in new):
         return False  # no person: an office, or a place ('Sumatera Selatan' of 'Gubernur Sumatera Selatan')
     if q.qtype == "who" and re.match(r"(?:di|ke|dari)\b", text, re.I):
         return False  # a place: 'di Jakarta'
@@ -354,13 +314,13 @@ def _cuts(sentence: str, start: int, end: int, q: Question) -> bool:
     'Gubernur H' of 'Gubernur H. Herman Deru', '1,9' of '1,9 triliun') or starts inside a name ('Kuto Besak')."""
     last = re.search(r"(\w+)\W*$", sentence[start:end])
     after = re.match(r"(\.?)\s(\w+)", sentence[end:])
-    if last and last.group(1).lower() in _TITLES and sentence[end : end + 1] in (".", " "):
+    if last and last.group(1).lower() in TITLES and sentence[end : end + 1] in (".", " "):
         return True  # a title or initial ends the span: the name follows
     if last and after and not after.group(1):
         word, following = last.group(1), after.group(2)
         if word[0].isupper() and following[0].isupper() and not q.knows(following.lower()):
             return True
-        if word[0].isdigit() and re.fullmatch(_SCALE, following, re.I):
+        if word[0].isdigit() and re.fullmatch(SCALE, following, re.I):
             return True
     if last and (
         last.group(1).lower() == "per" or (last.group(1)[0].isdigit() and re.match(r"[–-]\d", sentence[end:]))
@@ -370,7 +330,7 @@ def _cuts(sentence: str, start: int, end: int, q: Question) -> bool:
     first = sentence[start : start + 1]
     if before and first.isupper() and before.start() > 0:  # a sentence's first word may be any capitalized word
         word = before.group(1)
-        title = word.lower() in _TITLES or word.lower() in _OFFICES  # 'Gubernur H. Herman Deru': the name starts after
+        title = word.lower() in TITLES or word.lower() in OFFICES  # 'Gubernur H. Herman Deru': the name starts after
         return word[0].isupper() and word.isalpha() and not title and not q.knows(word.lower())
     return False
 

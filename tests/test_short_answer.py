@@ -41,7 +41,7 @@ def test_short_answers_fit_their_type_and_close_their_parentheses(built) -> None
     assert escort and escort.endswith("Cik Ujang")  # not '… Cik Ujang yang senantiasa mendampingi'
     contexts = [Context("Pemprov menggelar Rapat Koordinasi (Rakor) strategis di Griya Agung.", 1.0, 0, 0, 1.0)]
     found = extract("Siapa yang memimpin rapat koordinasi?", "who", contexts)
-    assert found is None or found[1].text.count("(") == found[1].text.count(")")
+    assert found is not None and found[1].text.count("(") == found[1].text.count(")")
 
 
 def test_no_short_answer_when_no_span_answers(built) -> None:

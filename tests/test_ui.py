@@ -86,8 +86,12 @@ def test_login_required_when_auth_is_set(tmp_path, server) -> None:
     _, corpus = server
     proc, url = start_server(tmp_path, corpus, TANYA_AUTH="redaksi:rahasia")
     try:
-        with pytest.raises(Exception):  # noqa: B017 - any refusal will do; the point is no answer without login
+        from gradio_client.exceptions import AuthenticationError
+
+        with pytest.raises(AuthenticationError, match="credentials were not provided"):
             Client(url, verbose=False).predict("Siapa Sekda Sumsel?", api_name="/ask")
+        with pytest.raises(ValueError, match="Could not login"):  # a wrong password is refused too
+            Client(url, auth=("redaksi", "salah"), verbose=False)
         text = Client(url, auth=("redaksi", "rahasia"), verbose=False).predict("Siapa Sekda Sumsel?", api_name="/ask")
         assert "Edward Candra" in text
     finally:

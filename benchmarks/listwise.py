@@ -102,8 +102,14 @@ def ensemble(data: list, hidden: int, epochs: int, seeds: int, **options: float)
     }
 
 
-def save(m: dict[str, np.ndarray], path: Path, about: str) -> None:
-    """Write the network as JSON (rounded to 6 digits), with a one-line description."""
-    weights = {"about": about, **{k: np.round(np.asarray(v, dtype=np.float64), 6).tolist() for k, v in m.items()}}
+def save(m: dict[str, np.ndarray], path: Path, about: str, features: tuple[str, ...] | None = None) -> None:
+    """Write the network as JSON (rounded to 6 digits), with a one-line description and, when given, the feature
+    names the columns stand for (checked against the code when the model is loaded)."""
+    named = {"features": list(features)} if features is not None else {}
+    weights = {
+        "about": about,
+        **named,
+        **{k: np.round(np.asarray(v, dtype=np.float64), 6).tolist() for k, v in m.items()},
+    }
     path.write_text(json.dumps(weights) + "\n", encoding="utf-8")
     print(f"weights: {path}")

@@ -19,7 +19,7 @@ from listwise import LAST_TRAIN, arguments, ensemble, facqa_retriever, save, spl
 from tanya_sumsel.evaluate import load_questions, token_f1
 from tanya_sumsel.question import question_type
 from tanya_sumsel.sentences import answer_contexts, rank_sentences
-from tanya_sumsel.short_answer import features, parse_question, score
+from tanya_sumsel.short_answer import FEATURE_NAMES, features, parse_question, score
 
 
 def examples(corpus: Path, questions: Path) -> list[tuple[int, str, np.ndarray, np.ndarray]]:
@@ -64,6 +64,7 @@ def main() -> None:
         args.out,
         f"short-answer span scorer: {args.seeds} averaged networks of {args.hidden} hidden units, "
         f"{args.epochs} epochs on FacQA train (q-dev-0001…{LAST_TRAIN}); written by benchmarks/train_short_answer.py",
+        FEATURE_NAMES,
     )
 
 

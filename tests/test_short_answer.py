@@ -6,7 +6,7 @@ import pytest
 
 from tanya_sumsel import answer
 from tanya_sumsel.question import question_type
-from tanya_sumsel.short_answer import N_FEATURES, Context, extract, features, parse_question
+from tanya_sumsel.short_answer import FEATURE_NAMES, N_FEATURES, Context, F, extract, features, parse_question
 from tanya_sumsel.store import IndexStore
 
 SHORT = [
@@ -75,6 +75,31 @@ def test_features_have_the_model_width() -> None:
     assert rows.shape == (len(chars), N_FEATURES) and len(chars) > 3
     weights = json.loads(resources.files("tanya_sumsel").joinpath("short_answer_model.json").read_text())
     assert len(weights["mean"]) == len(weights["scale"]) == len(weights["w1"][0]) == N_FEATURES
+    assert weights["features"] == list(FEATURE_NAMES)  # the columns by name, not only by count
+    who = rows[next(n for n, (a, b) in enumerate(chars) if "Rapat dipimpin Herman Deru."[a:b] == "Herman Deru")]
+    assert (
+        who[F["words_2"]] == who[F["inside_name"]] == who[F["who_inside_any"]] == 1.0 and who[F["when_inside_any"]] == 0
+    )
+
+
+def test_a_model_file_with_reordered_features_is_refused(tmp_path, monkeypatch) -> None:
+    from tanya_sumsel import mlp
+
+    raw = json.loads(resources.files("tanya_sumsel").joinpath("short_answer_model.json").read_text())
+    raw["features"][7], raw["features"][8] = raw["features"][8], raw["features"][7]
+    (tmp_path / "short_answer_model.json").write_text(json.dumps(raw), encoding="utf-8")
+    monkeypatch.setattr(mlp.resources, "files", lambda _package: tmp_path)
+    mlp.load.cache_clear()
+    try:
+        with pytest.raises(mlp.ModelFileError, match="column 7: 'first_capitalized' in the file, 'all_capitalized'"):
+            mlp.load("short_answer_model.json", FEATURE_NAMES)
+        del raw["features"]
+        (tmp_path / "short_answer_model.json").write_text(json.dumps(raw), encoding="utf-8")
+        mlp.load.cache_clear()
+        with pytest.raises(mlp.ModelFileError, match="lists no feature names"):
+            mlp.load("short_answer_model.json", FEATURE_NAMES)
+    finally:
+        mlp.load.cache_clear()
 
 
 def test_contexts_scored_together_do_not_see_each_other() -> None:

@@ -10,11 +10,24 @@ from importlib import resources
 import numpy as np
 
 
-@lru_cache(maxsize=4)
-def load(name: str) -> dict[str, np.ndarray]:
-    """The weights in package data file `name` (mean, scale, then w1, b1, w2, b2 or w, b; 'about' is a comment)."""
+class ModelFileError(RuntimeError):
+    """A shipped model file does not fit the code that computes its features (retrain, or reinstall the package)."""
+
+
+@lru_cache(maxsize=8)
+def load(name: str, features: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
+    """The weights in package data file `name` (mean, scale, then w1, b1, w2, b2 or w, b; 'about' is a comment).
+    With `features`, the file must list exactly these feature names in this order: a model trained on columns in
+    another order would score wrongly without a word."""
     raw = json.loads(resources.files(__package__).joinpath(name).read_text(encoding="utf-8"))
-    return {k: np.asarray(v, dtype=np.float32) for k, v in raw.items() if k != "about"}
+    if features is not None and raw.get("features") != list(features):
+        listed = raw.get("features")
+        where = "lists no feature names" if listed is None else f"lists {len(listed)} features in another order"
+        if listed is not None and len(listed) == len(features):
+            diff = next(n for n, (a, b) in enumerate(zip(listed, features, strict=True)) if a != b)
+            where += f" (column {diff}: {listed[diff]!r} in the file, {features[diff]!r} in the code)"
+        raise ModelFileError(f"{name} {where}; retrain it (see benchmarks/) or reinstall the package.")
+    return {k: np.asarray(v, dtype=np.float32) for k, v in raw.items() if k not in ("about", "features")}
 
 
 def forward(rows: np.ndarray, weights: dict[str, np.ndarray]) -> np.ndarray:

@@ -38,7 +38,62 @@ from .textnorm import EXPANSIONS, STOPWORDS, stem, terms, tokens
 
 ANSWERS_TYPES = ("who", "when", "amount", "where", "what")
 MAX_WORDS = 10
-N_FEATURES = 102
+_KINDS = ("date", "amount", "name", "place")  # the entity patterns a span can match (entities.py)
+# The feature columns, by name: the model file lists the same names and is refused when they differ.
+FEATURE_NAMES: tuple[str, ...] = (
+    "bias",
+    *(f"words_{n}" for n in ("1", "2", "3", "4", "5", "6+")),
+    "all_capitalized",
+    "first_capitalized",
+    "last_capitalized",
+    "has_digit",
+    "question_overlap",
+    "all_in_question",
+    "first_is_stopword",
+    "last_is_stopword",
+    "cuts_capitalized_run_left",
+    "cuts_capitalized_run_right",
+    "log_nearest_question_word",
+    "question_word_just_left",
+    "question_word_just_right",
+    "sentence_score",
+    *(f"sentence_rank_{n}" for n in ("0", "1", "2", "3+")),
+    *(f"passage_rank_{n}" for n in ("0", "1", "2+")),
+    *(f"is_{kind}" for kind in _KINDS),
+    *(f"inside_{kind}" for kind in _KINDS),
+    # per question type, the pattern evidence that type calls for (a who question wants a name …)
+    *(
+        f"{qtype}_{what}"
+        for qtype in ANSWERS_TYPES
+        for what in (
+            *(f"is_{kind}" for kind in _KINDS),
+            "inside_any",
+            "has_digit",
+            "all_capitalized",
+            "first_capitalized_only",
+            "question_overlap",
+        )
+    ),
+    *(f"after_cue_{cue}" for cue in ("place", "speaker", "copula", "time", "quantity")),
+    "first_is_head_noun",
+    "has_head_noun",
+    "after_head_noun",
+    "balanced_brackets",
+    "unbalanced_bracket",
+    "has_comma",
+    "ends_in_punctuation",
+    "first_is_org_word",
+    "passage_score",
+    "first_lowercase",
+    "log_repeats_in_other_sentences",
+    "question_words_5_before",
+    "question_words_5_after",
+    "question_words_10_share",
+    "question_words_3_around",
+    "question_names_10_around",
+)
+N_FEATURES = len(FEATURE_NAMES)
+F = {name: n for n, name in enumerate(FEATURE_NAMES)}
 MIN_SCORE = 1.25  # a best span scored lower is no answer at all: 2.4% of facqa-dev's, mean F1 0.26
 
 
@@ -180,17 +235,18 @@ def features(
     near = np.minimum(left, right)
     near = np.where(near > 500, 30, near)  # no question word outside the span
     f = np.zeros((len(span_list), N_FEATURES), dtype=np.float32)
-    f[:, 0] = 1.0
-    f[np.arange(len(span_list)), np.minimum(nw, 6).astype(int)] = 1.0  # length buckets 1 … 6+
-    f[:, 7], f[:, 8], f[:, 9] = allcap, cap[i], cap[j - 1]
-    f[:, 10] = digit[j] - digit[i] > 0
-    f[:, 11], f[:, 12] = overlap, overlap == 1.0
-    f[:, 13], f[:, 14] = stop[i], stop[j - 1]
+    f[:, F["bias"]] = 1.0
+    f[np.arange(len(span_list)), F["words_1"] - 1 + np.minimum(nw, 6).astype(int)] = 1.0  # 1 … 6+ words
+    f[:, F["all_capitalized"]], f[:, F["first_capitalized"]], f[:, F["last_capitalized"]] = allcap, cap[i], cap[j - 1]
+    f[:, F["has_digit"]] = digit[j] - digit[i] > 0
+    f[:, F["question_overlap"]], f[:, F["all_in_question"]] = overlap, overlap == 1.0
+    f[:, F["first_is_stopword"]], f[:, F["last_is_stopword"]] = stop[i], stop[j - 1]
     pad = isword & cap & ~inq
-    f[:, 15] = first & pad[np.maximum(i - 1, 0)]  # the span cuts a capitalized run
-    f[:, 16] = last & pad[np.minimum(j, n - 1)]
-    f[:, 17] = np.log1p(near)
-    f[:, 18], f[:, 19] = (left >= 1) & (left <= 2), (right >= 1) & (right <= 2)
+    f[:, F["cuts_capitalized_run_left"]] = first & pad[np.maximum(i - 1, 0)]
+    f[:, F["cuts_capitalized_run_right"]] = last & pad[np.minimum(j, n - 1)]
+    f[:, F["log_nearest_question_word"]] = np.log1p(near)
+    f[:, F["question_word_just_left"]] = (left >= 1) & (left <= 2)
+    f[:, F["question_word_just_right"]] = (right >= 1) & (right <= 2)
     around = upto(anchor)  # question words close around the span (a sliding-window match, not just the nearest)
 
     def before(x: np.ndarray, w: int) -> np.ndarray:
@@ -199,46 +255,53 @@ def features(
     def after(x: np.ndarray, w: int) -> np.ndarray:
         return x[np.minimum(j + w, hi)] - x[j]
 
-    f[:, 97], f[:, 98] = before(around, 5), after(around, 5)
-    f[:, 99] = (before(around, 10) + after(around, 10)) / max(1, len(q.stems))
-    f[:, 100] = before(around, 3) + after(around, 3)
+    f[:, F["question_words_5_before"]], f[:, F["question_words_5_after"]] = before(around, 5), after(around, 5)
+    f[:, F["question_words_10_share"]] = (before(around, 10) + after(around, 10)) / max(1, len(q.stems))
+    f[:, F["question_words_3_around"]] = before(around, 3) + after(around, 3)
     named = upto(anchor & cap)  # the question's names and numbers nearby count most
-    f[:, 101] = before(named, 10) + after(named, 10)
+    f[:, F["question_names_10_around"]] = before(named, 10) + after(named, 10)
     which = np.repeat(np.arange(len(contexts)), per_context)
-    f[:, 20] = np.array([c.score for c in contexts])[which]
-    f[np.arange(len(span_list)), 21 + np.minimum([c.rank for c in contexts], 3)[which]] = 1.0
-    f[np.arange(len(span_list)), 25 + np.minimum([c.passage_rank for c in contexts], 2)[which]] = 1.0
-    base = 36 + (ANSWERS_TYPES.index(q.qtype) if q.qtype in ANSWERS_TYPES else 4) * 9
+    rows = np.arange(len(span_list))
+    f[:, F["sentence_score"]] = np.array([c.score for c in contexts])[which]
+    f[rows, F["sentence_rank_0"] + np.minimum([c.rank for c in contexts], 3)[which]] = 1.0
+    f[rows, F["passage_rank_0"] + np.minimum([c.passage_rank for c in contexts], 2)[which]] = 1.0
+    qtype = q.qtype if q.qtype in ANSWERS_TYPES else "what"
     keys = i * (n + 1) + j
-    for k, kind in enumerate(("date", "amount", "name", "place")):
+    for kind in _KINDS:
         found = found_all.get(kind, [])
         member = np.zeros(n, dtype=bool)
         for a, b in found:
             member[a:b] = True
         is_exact = np.isin(keys, [a * (n + 1) + b for a, b in found])
         inside = upto(member)[j] - upto(member)[i] == nw
-        f[:, 28 + k], f[:, 32 + k], f[:, base + k] = is_exact, inside & ~is_exact, is_exact
-        f[:, base + 4] = np.maximum(f[:, base + 4], inside)
-    f[:, base + 5], f[:, base + 6], f[:, base + 7], f[:, base + 8] = f[:, 10], allcap, cap[i] & ~allcap, overlap
+        f[:, F[f"is_{kind}"]], f[:, F[f"inside_{kind}"]], f[:, F[f"{qtype}_is_{kind}"]] = (
+            is_exact,
+            inside & ~is_exact,
+            is_exact,
+        )
+        f[:, F[f"{qtype}_inside_any"]] = np.maximum(f[:, F[f"{qtype}_inside_any"]], inside)
+    f[:, F[f"{qtype}_has_digit"]], f[:, F[f"{qtype}_all_capitalized"]] = f[:, F["has_digit"]], allcap
+    f[:, F[f"{qtype}_first_capitalized_only"]], f[:, F[f"{qtype}_question_overlap"]] = cap[i] & ~allcap, overlap
     prev = np.array(["", *low], dtype=object)[i]
     for k, cues in enumerate(PREV_CUES):
-        f[:, 81 + k] = first & np.array([w in cues for w in prev])
+        f[:, F["after_cue_place"] + k] = first & np.array([w in cues for w in prev])
     if q.head is not None:
         is_head = np.array([w == q.head for w in low])
         heads = np.concatenate([[0], np.cumsum(is_head)])
-        f[:, 86], f[:, 87] = is_head[i], heads[j] - heads[i] > 0
-        f[:, 88] = first & is_head[np.maximum(i - 1, 0)]
+        f[:, F["first_is_head_noun"]], f[:, F["has_head_noun"]] = is_head[i], heads[j] - heads[i] > 0
+        f[:, F["after_head_noun"]] = first & is_head[np.maximum(i - 1, 0)]
     opened, closed, comma = (np.concatenate([[0], np.cumsum([w == c for w in words])]) for c in "(),")
     has_open, has_close = opened[j] - opened[i] > 0, closed[j] - closed[i] > 0
-    f[:, 89], f[:, 90], f[:, 91] = has_open & has_close, has_open != has_close, comma[j] - comma[i] > 0
-    f[:, 92] = np.array([w in (".", ",", "-", "(") for w in words])[j - 1]
-    f[:, 93] = np.array([w in ORG_WORDS for w in low])[i]
-    f[:, 94] = np.array([c.passage_score for c in contexts])[which]
-    f[:, 95] = np.array([w[0].islower() for w in words])[i]
+    f[:, F["balanced_brackets"]], f[:, F["unbalanced_bracket"]] = has_open & has_close, has_open != has_close
+    f[:, F["has_comma"]] = comma[j] - comma[i] > 0
+    f[:, F["ends_in_punctuation"]] = np.array([w in (".", ",", "-", "(") for w in words])[j - 1]
+    f[:, F["first_is_org_word"]] = np.array([w in ORG_WORDS for w in low])[i]
+    f[:, F["passage_score"]] = np.array([c.passage_score for c in contexts])[which]
+    f[:, F["first_lowercase"]] = np.array([w[0].islower() for w in words])[i]
     if repeats:  # the same span in other top sentences
         texts = _keys(words, span_list)
         counts = Counter(text for _, text in set(zip(which.tolist(), texts, strict=True)))  # once per context
-        f[:, 96] = np.log([counts[text] for text in texts])
+        f[:, F["log_repeats_in_other_sentences"]] = np.log([counts[text] for text in texts])
     out, done = [], 0
     for m in per_context:
         chars = [(toks[a][1], toks[b - 1][2]) for a, b in span_list[done : done + m]]
@@ -249,7 +312,7 @@ def features(
 
 def score(rows: np.ndarray, model: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """The model's (default: the shipped one's) score for each feature row (higher is better)."""
-    return mlp.forward(rows, model if model is not None else mlp.load("short_answer_model.json"))
+    return mlp.forward(rows, model if model is not None else mlp.load("short_answer_model.json", FEATURE_NAMES))
 
 
 def extract(question: str, qtype: str, contexts: Sequence[Context]) -> tuple[int, Span] | None:

@@ -84,6 +84,7 @@ def test_features_have_the_model_width() -> None:
 
 def test_a_model_file_with_reordered_features_is_refused(tmp_path, monkeypatch) -> None:
     from tanya_sumsel import mlp
+    from tanya_sumsel.errors import ModelFileError
 
     raw = json.loads(resources.files("tanya_sumsel").joinpath("short_answer_model.json").read_text())
     raw["features"][7], raw["features"][8] = raw["features"][8], raw["features"][7]
@@ -91,12 +92,12 @@ def test_a_model_file_with_reordered_features_is_refused(tmp_path, monkeypatch) 
     monkeypatch.setattr(mlp.resources, "files", lambda _package: tmp_path)
     mlp.load.cache_clear()
     try:
-        with pytest.raises(mlp.ModelFileError, match="column 7: 'first_capitalized' in the file, 'all_capitalized'"):
+        with pytest.raises(ModelFileError, match="column 7: 'first_capitalized' in the file, 'all_capitalized'"):
             mlp.load("short_answer_model.json", FEATURE_NAMES)
         del raw["features"]
         (tmp_path / "short_answer_model.json").write_text(json.dumps(raw), encoding="utf-8")
         mlp.load.cache_clear()
-        with pytest.raises(mlp.ModelFileError, match="lists no feature names"):
+        with pytest.raises(ModelFileError, match="lists no feature names"):
             mlp.load("short_answer_model.json", FEATURE_NAMES)
     finally:
         mlp.load.cache_clear()

@@ -42,6 +42,10 @@ class IndexDamagedError(TanyaError):
         self.problems = problems
 
 
+class ModelFileError(TanyaError):
+    """A shipped model file does not fit the code that computes its features (retrain it, or reinstall)."""
+
+
 class EmbedderError(TanyaError):
     """The embedding model cannot be loaded."""
 

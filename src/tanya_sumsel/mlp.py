@@ -9,9 +9,7 @@ from importlib import resources
 
 import numpy as np
 
-
-class ModelFileError(RuntimeError):
-    """A shipped model file does not fit the code that computes its features (retrain, or reinstall the package)."""
+from .errors import ModelFileError
 
 
 @lru_cache(maxsize=8)

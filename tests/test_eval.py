@@ -23,6 +23,7 @@ GUARD = {
 MAX_ABSTAIN = 0.05
 
 
+@pytest.mark.slow
 def test_facqa_valid_split_meets_regression_thresholds(tmp_path) -> None:
     corpus = needs_shared("eval", "facqa-dev", "corpus.jsonl")
     questions = needs_shared("eval", "facqa-dev", "questions.jsonl")

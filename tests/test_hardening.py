@@ -24,6 +24,8 @@ from tanya_sumsel.store import IndexStore, current_generation
 
 from .conftest import DATA, ROOT, CountingEmbedder, make_corpus
 
+pytestmark = pytest.mark.slow  # real processes throughout
+
 
 def cli(*args: str, cwd: Path | None = None, timeout: float = 300, **env: str) -> subprocess.CompletedProcess[str]:
     """`tanya-sumsel ARGS` as a real process."""

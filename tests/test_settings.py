@@ -46,6 +46,7 @@ def test_secrets_never_show_in_the_repr() -> None:
     assert "rahasia" not in repr(s) and "rahasia" not in str(s)
 
 
+@pytest.mark.slow
 def test_the_cli_refuses_a_misspelled_mode_with_exit_code_2() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "tanya_sumsel.cli", "info"],

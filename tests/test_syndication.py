@@ -70,6 +70,7 @@ def test_different_stories_are_not_clustered() -> None:
     assert signature("terlalu pendek") is None
 
 
+@pytest.mark.slow
 def test_copies_in_the_click_id_corpus() -> None:
     path = needs_shared("corpora", "clickid-news-2019", "articles.jsonl")
     rows = {r["id"]: r for r in map(json.loads, Path(path).read_text(encoding="utf-8").splitlines()[:3000])}

@@ -19,7 +19,8 @@ from listwise import LAST_TRAIN, arguments, ensemble, facqa_retriever, save, spl
 from tanya_sumsel.evaluate import load_questions, token_f1
 from tanya_sumsel.question import question_type
 from tanya_sumsel.sentences import answer_contexts, rank_sentences
-from tanya_sumsel.short_answer import FEATURE_NAMES, features, parse_question, score
+from tanya_sumsel.short_answer import score
+from tanya_sumsel.span_features import FEATURE_NAMES, features, parse_question
 
 
 def examples(corpus: Path, questions: Path) -> list[tuple[int, str, np.ndarray, np.ndarray]]:

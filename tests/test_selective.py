@@ -10,7 +10,8 @@ import pytest
 
 from tanya_sumsel import Assistant, Settings, answer
 from tanya_sumsel.evaluate import token_f1
-from tanya_sumsel.short_answer import Context, extract
+from tanya_sumsel.short_answer import extract
+from tanya_sumsel.span_features import Context
 
 from .conftest import DATA
 

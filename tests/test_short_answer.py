@@ -6,7 +6,8 @@ import pytest
 
 from tanya_sumsel import answer
 from tanya_sumsel.question import question_type
-from tanya_sumsel.short_answer import FEATURE_NAMES, N_FEATURES, Context, F, extract, features, parse_question
+from tanya_sumsel.short_answer import extract
+from tanya_sumsel.span_features import FEATURE_NAMES, N_FEATURES, Context, F, features, parse_question
 from tanya_sumsel.store import IndexStore
 
 SHORT = [

@@ -21,7 +21,8 @@ import numpy as np
 from . import mlp
 from .chunk import split_sentences
 from .question import TYPE_CUES, question_type
-from .short_answer import Context, features, parse_question, score
+from .short_answer import score
+from .span_features import Context, features, parse_question
 from .textnorm import terms, tokens
 
 WINDOW = 12  # terms in the proximity window

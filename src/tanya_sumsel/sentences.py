@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from .chunk import split_sentences
 from .question import TYPE_CUES, question_type
 from .retrieve import Passage
-from .short_answer import Context
+from .span_features import Context
 from .textnorm import terms
 
 MAX_SENTENCES = 2

@@ -1,16 +1,13 @@
 """Short answers: the span of the best-ranked sentences that answers the question, scored by a small learned model.
 
-Every word span (up to `MAX_WORDS` words) of the top sentences is a candidate; hand-made features (the question
-type, date/amount/name/place patterns, distance to the question's words, capitalization, the sentence's rank …) go
-through one-hidden-layer networks (averaged) trained on FacQA's train split (`benchmarks/train_short_answer.py`). The
-weights are plain JSON shipped with the package.
+Every word span (up to `MAX_WORDS` words) of the top sentences is a candidate; its named features (span_features.py)
+go through one-hidden-layer networks (averaged) trained on FacQA's train split (`benchmarks/train_short_answer.py`).
+The weights are plain JSON shipped with the package, with the feature names they were trained on.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -21,79 +18,15 @@ from .entities import (
     AMOUNT,
     DATE,
     DESCRIPTIVE,
-    HEAD,
-    INNER,
-    NAME,
     OFFICES,
-    ORG_WORDS,
-    PLACE,
     PLACES,
-    PREV_CUES,
     PRONOUNS,
     SCALE,
     TITLES,
-    TOKEN,
 )
-from .textnorm import EXPANSIONS, STOPWORDS, stem, terms, tokens
+from .span_features import FEATURE_NAMES, Context, Question, features, parse_question
+from .textnorm import STOPWORDS
 
-ANSWERS_TYPES = ("who", "when", "amount", "where", "what")
-MAX_WORDS = 10
-_KINDS = ("date", "amount", "name", "place")  # the entity patterns a span can match (entities.py)
-# The feature columns, by name: the model file lists the same names and is refused when they differ.
-FEATURE_NAMES: tuple[str, ...] = (
-    "bias",
-    *(f"words_{n}" for n in ("1", "2", "3", "4", "5", "6+")),
-    "all_capitalized",
-    "first_capitalized",
-    "last_capitalized",
-    "has_digit",
-    "question_overlap",
-    "all_in_question",
-    "first_is_stopword",
-    "last_is_stopword",
-    "cuts_capitalized_run_left",
-    "cuts_capitalized_run_right",
-    "log_nearest_question_word",
-    "question_word_just_left",
-    "question_word_just_right",
-    "sentence_score",
-    *(f"sentence_rank_{n}" for n in ("0", "1", "2", "3+")),
-    *(f"passage_rank_{n}" for n in ("0", "1", "2+")),
-    *(f"is_{kind}" for kind in _KINDS),
-    *(f"inside_{kind}" for kind in _KINDS),
-    # per question type, the pattern evidence that type calls for (a who question wants a name …)
-    *(
-        f"{qtype}_{what}"
-        for qtype in ANSWERS_TYPES
-        for what in (
-            *(f"is_{kind}" for kind in _KINDS),
-            "inside_any",
-            "has_digit",
-            "all_capitalized",
-            "first_capitalized_only",
-            "question_overlap",
-        )
-    ),
-    *(f"after_cue_{cue}" for cue in ("place", "speaker", "copula", "time", "quantity")),
-    "first_is_head_noun",
-    "has_head_noun",
-    "after_head_noun",
-    "balanced_brackets",
-    "unbalanced_bracket",
-    "has_comma",
-    "ends_in_punctuation",
-    "first_is_org_word",
-    "passage_score",
-    "first_lowercase",
-    "log_repeats_in_other_sentences",
-    "question_words_5_before",
-    "question_words_5_after",
-    "question_words_10_share",
-    "question_words_3_around",
-    "question_names_10_around",
-)
-N_FEATURES = len(FEATURE_NAMES)
-F = {name: n for n, name in enumerate(FEATURE_NAMES)}
 MIN_SCORE = 1.25  # a best span scored lower is no answer at all: 2.4% of facqa-dev's, mean F1 0.26
 
 
@@ -107,207 +40,6 @@ class Span:
     end: int
     score: float = 0.0
     margin: float = 0.0
-
-
-@dataclass(frozen=True)
-class Context:
-    """A candidate sentence and how it was ranked: score relative to the best sentence, ranks from 0."""
-
-    text: str
-    score: float
-    rank: int
-    passage_rank: int
-    passage_score: float
-
-
-@dataclass(frozen=True)
-class Question:
-    """What the features need to know about the question."""
-
-    qtype: str
-    head: str | None  # 'partai' in 'Partai apakah …?'
-    words: frozenset[str]
-    stems: frozenset[str]
-
-    def knows(self, word: str) -> bool:
-        """Whether the question already says this lower-case word (as written or stemmed)."""
-        return word in self.words or stem(word) in self.stems
-
-
-def parse_question(question: str, qtype: str) -> Question:
-    """The question's type, head noun and words."""
-    m = HEAD.search(question)
-    head = next((g.lower() for g in (m.groups() if m else ()) if g), None)
-    if head in STOPWORDS or head in {"nama", "yang"}:
-        head = None
-    stems = terms(question, translate=True)
-    stems += [stem(w) for t in stems for w in EXPANSIONS.get(t, "").split()]  # 'Sekda' knows 'Sekretaris Daerah'
-    return Question(qtype, head, frozenset(tokens(question)), frozenset(stems))
-
-
-def _spans(words: list[str], max_words: int = MAX_WORDS) -> list[tuple[int, int]]:
-    """[i, j) word-index spans: start on a word, end on a word or ')', cross only `INNER` punctuation."""
-    out = []
-    for i, w in enumerate(words):
-        if not w[0].isalnum():
-            continue
-        for j in range(i, min(len(words), i + max_words)):
-            if not words[j][0].isalnum() and words[j] not in INNER:
-                break
-            if words[j][0].isalnum() or words[j] == ")":
-                out.append((i, j + 1))
-    return out
-
-
-def _pattern_spans(sentence: str, toks: list[tuple[str, int, int]]) -> dict[str, list[tuple[int, int]]]:
-    """Token spans matched by the date/amount/name/place patterns."""
-    found: dict[str, list[tuple[int, int]]] = {}
-    matches = [
-        (k, m.start(), m.end())
-        for k, p in (("date", DATE), ("amount", AMOUNT), ("name", NAME))
-        for m in p.finditer(sentence)
-    ]
-    matches += [("place", m.start(1), m.end(1)) for m in PLACE.finditer(sentence)]
-    starts, ends = [t[1] for t in toks], [t[2] for t in toks]
-    for kind, s, e in matches:
-        first, last = bisect_left(starts, s), bisect_right(ends, e)  # the tokens lying wholly inside [s, e)
-        if first < last:
-            found.setdefault(kind, []).append((first, last))
-    return found
-
-
-def _keys(words: list[str], spans: list[tuple[int, int]]) -> list[str]:
-    low = [w.lower() if w[0].isalnum() else "" for w in words]
-    return [" ".join(w for w in low[i:j] if w) for i, j in spans]
-
-
-def features(
-    q: Question, contexts: Sequence[Context], *, repeats: bool = False, max_words: int = MAX_WORDS
-) -> list[tuple[list[tuple[int, int]], np.ndarray]]:
-    """Per context: the character spans of every candidate (up to `max_words` words) and their feature rows.
-
-    One vectorized pass over all contexts (numpy's per-call overhead dominated when each went through alone);
-    word windows stop at their context's edge. `repeats`: count in how many of the contexts each span recurs."""
-    toks: list[tuple[str, int, int]] = []
-    span_list: list[tuple[int, int]] = []
-    bounds: list[tuple[int, int]] = []  # each span's context as [first token, end token)
-    per_context: list[int] = []
-    found_all: dict[str, list[tuple[int, int]]] = {}
-    for ctx in contexts:
-        offset = len(toks)
-        local = [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(ctx.text)]
-        spans = _spans([t[0] for t in local], max_words)
-        toks += local
-        span_list += [(a + offset, b + offset) for a, b in spans]
-        bounds += [(offset, len(toks))] * len(spans)
-        per_context.append(len(spans))
-        for kind, found in _pattern_spans(ctx.text, local).items():
-            found_all.setdefault(kind, []).extend((a + offset, b + offset) for a, b in found)
-    if not span_list:
-        return [([], np.zeros((0, N_FEATURES), dtype=np.float32)) for _ in contexts]
-    words = [t[0] for t in toks]
-    n = len(words)
-    low = [w.lower() for w in words]
-    isword = np.array([w[0].isalnum() for w in words])
-    cap = np.array([w[0].isupper() or w[0].isdigit() for w in words])
-    inq = np.array([q.knows(w) for w in low])
-    stop = np.array([w in STOPWORDS for w in low])
-    anchor = isword & inq & ~stop
-
-    def upto(flags: np.ndarray) -> np.ndarray:  # prefix counts over word tokens: upto(x)[j] - upto(x)[i]
-        return np.concatenate([[0], np.cumsum(flags & isword)])
-
-    i = np.array([a for a, _ in span_list])
-    j = np.array([b for _, b in span_list])
-    lo = np.array([a for a, _ in bounds])
-    hi = np.array([b for _, b in bounds])
-    first, last = i > lo, j < hi  # a token before / after the span inside its context
-    count = upto(np.ones(n, bool))
-    nw = (count[j] - count[i]).astype(np.float32)
-    allcap = upto(cap)[j] - upto(cap)[i] == nw
-    digit = upto(np.array([w[0].isdigit() for w in words]))
-    overlap = (upto(inq)[j] - upto(inq)[i]) / nw
-    prev_anchor = np.maximum.accumulate(np.where(anchor, np.arange(n), -1))[np.maximum(i - 1, 0)]
-    next_anchor = np.minimum.accumulate(np.where(anchor, np.arange(n), n)[::-1])[::-1][np.minimum(j, n - 1)]
-    # the nearest question word before / after the span; 1000 stands for none (in context-local positions)
-    left = np.where(first & (prev_anchor >= lo), i - prev_anchor, i - lo + 1000)
-    right = np.where(last & (next_anchor < hi), next_anchor - j + 1, 1000 - (j - lo) + 1)
-    near = np.minimum(left, right)
-    near = np.where(near > 500, 30, near)  # no question word outside the span
-    f = np.zeros((len(span_list), N_FEATURES), dtype=np.float32)
-    f[:, F["bias"]] = 1.0
-    f[np.arange(len(span_list)), F["words_1"] - 1 + np.minimum(nw, 6).astype(int)] = 1.0  # 1 … 6+ words
-    f[:, F["all_capitalized"]], f[:, F["first_capitalized"]], f[:, F["last_capitalized"]] = allcap, cap[i], cap[j - 1]
-    f[:, F["has_digit"]] = digit[j] - digit[i] > 0
-    f[:, F["question_overlap"]], f[:, F["all_in_question"]] = overlap, overlap == 1.0
-    f[:, F["first_is_stopword"]], f[:, F["last_is_stopword"]] = stop[i], stop[j - 1]
-    pad = isword & cap & ~inq
-    f[:, F["cuts_capitalized_run_left"]] = first & pad[np.maximum(i - 1, 0)]
-    f[:, F["cuts_capitalized_run_right"]] = last & pad[np.minimum(j, n - 1)]
-    f[:, F["log_nearest_question_word"]] = np.log1p(near)
-    f[:, F["question_word_just_left"]] = (left >= 1) & (left <= 2)
-    f[:, F["question_word_just_right"]] = (right >= 1) & (right <= 2)
-    around = upto(anchor)  # question words close around the span (a sliding-window match, not just the nearest)
-
-    def before(x: np.ndarray, w: int) -> np.ndarray:
-        return x[i] - x[np.maximum(i - w, lo)]
-
-    def after(x: np.ndarray, w: int) -> np.ndarray:
-        return x[np.minimum(j + w, hi)] - x[j]
-
-    f[:, F["question_words_5_before"]], f[:, F["question_words_5_after"]] = before(around, 5), after(around, 5)
-    f[:, F["question_words_10_share"]] = (before(around, 10) + after(around, 10)) / max(1, len(q.stems))
-    f[:, F["question_words_3_around"]] = before(around, 3) + after(around, 3)
-    named = upto(anchor & cap)  # the question's names and numbers nearby count most
-    f[:, F["question_names_10_around"]] = before(named, 10) + after(named, 10)
-    which = np.repeat(np.arange(len(contexts)), per_context)
-    rows = np.arange(len(span_list))
-    f[:, F["sentence_score"]] = np.array([c.score for c in contexts])[which]
-    f[rows, F["sentence_rank_0"] + np.minimum([c.rank for c in contexts], 3)[which]] = 1.0
-    f[rows, F["passage_rank_0"] + np.minimum([c.passage_rank for c in contexts], 2)[which]] = 1.0
-    qtype = q.qtype if q.qtype in ANSWERS_TYPES else "what"
-    keys = i * (n + 1) + j
-    for kind in _KINDS:
-        found = found_all.get(kind, [])
-        member = np.zeros(n, dtype=bool)
-        for a, b in found:
-            member[a:b] = True
-        is_exact = np.isin(keys, [a * (n + 1) + b for a, b in found])
-        inside = upto(member)[j] - upto(member)[i] == nw
-        f[:, F[f"is_{kind}"]], f[:, F[f"inside_{kind}"]], f[:, F[f"{qtype}_is_{kind}"]] = (
-            is_exact,
-            inside & ~is_exact,
-            is_exact,
-        )
-        f[:, F[f"{qtype}_inside_any"]] = np.maximum(f[:, F[f"{qtype}_inside_any"]], inside)
-    f[:, F[f"{qtype}_has_digit"]], f[:, F[f"{qtype}_all_capitalized"]] = f[:, F["has_digit"]], allcap
-    f[:, F[f"{qtype}_first_capitalized_only"]], f[:, F[f"{qtype}_question_overlap"]] = cap[i] & ~allcap, overlap
-    prev = np.array(["", *low], dtype=object)[i]
-    for k, cues in enumerate(PREV_CUES):
-        f[:, F["after_cue_place"] + k] = first & np.array([w in cues for w in prev])
-    if q.head is not None:
-        is_head = np.array([w == q.head for w in low])
-        heads = np.concatenate([[0], np.cumsum(is_head)])
-        f[:, F["first_is_head_noun"]], f[:, F["has_head_noun"]] = is_head[i], heads[j] - heads[i] > 0
-        f[:, F["after_head_noun"]] = first & is_head[np.maximum(i - 1, 0)]
-    opened, closed, comma = (np.concatenate([[0], np.cumsum([w == c for w in words])]) for c in "(),")
-    has_open, has_close = opened[j] - opened[i] > 0, closed[j] - closed[i] > 0
-    f[:, F["balanced_brackets"]], f[:, F["unbalanced_bracket"]] = has_open & has_close, has_open != has_close
-    f[:, F["has_comma"]] = comma[j] - comma[i] > 0
-    f[:, F["ends_in_punctuation"]] = np.array([w in (".", ",", "-", "(") for w in words])[j - 1]
-    f[:, F["first_is_org_word"]] = np.array([w in ORG_WORDS for w in low])[i]
-    f[:, F["passage_score"]] = np.array([c.passage_score for c in contexts])[which]
-    f[:, F["first_lowercase"]] = np.array([w[0].islower() for w in words])[i]
-    if repeats:  # the same span in other top sentences
-        texts = _keys(words, span_list)
-        counts = Counter(text for _, text in set(zip(which.tolist(), texts, strict=True)))  # once per context
-        f[:, F["log_repeats_in_other_sentences"]] = np.log([counts[text] for text in texts])
-    out, done = [], 0
-    for m in per_context:
-        chars = [(toks[a][1], toks[b - 1][2]) for a, b in span_list[done : done + m]]
-        out.append((chars, f[done : done + m]))
-        done += m
-    return out
 
 
 def score(rows: np.ndarray, model: dict[str, np.ndarray] | None = None) -> np.ndarray:

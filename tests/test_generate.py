@@ -229,7 +229,7 @@ def test_followup_condensed_by_llm(built) -> None:
 
 
 def test_verify_reports_each_problem() -> None:
-    from tanya_sumsel.retrieve import Passage
+    from tanya_sumsel.results import Passage
 
     p = Passage(1, 1.0, 1, "a", "t", None, None, None, None, "Banjir merendam 320 rumah di Muara Enim.", 0, 40)
     checked = verify("Banjir merendam 320 rumah [1]. Korban 12 orang [1]. Ada [3] penanda salah.", [p])

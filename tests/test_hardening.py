@@ -254,5 +254,6 @@ def test_ctrl_c_during_a_first_build_says_there_is_no_index_yet(fresh) -> None:
     _, err = proc.communicate(timeout=60)
     if proc.returncode == 0:
         pytest.skip("the build finished before the interrupt arrived")
-    assert proc.returncode == 1 and "Dibatalkan. Belum ada indeks." in err and "Traceback" not in err
-    assert current_generation(fresh.index_dir) is None and not list(fresh.index_dir.glob("gen-*"))
+    assert proc.returncode == 1 and "Dibatalkan. Belum ada indeks." in err and "Traceback" not in err, err
+    assert current_generation(fresh.index_dir) is None
+    assert not list(fresh.index_dir.glob("gen-*")), list(fresh.index_dir.iterdir())

@@ -51,3 +51,8 @@ def test_no_pickle_loading_in_package() -> None:
     for path in (ROOT / "src").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "import pickle" not in text and "pickle.load" not in text and "allow_dangerous" not in text, path
+
+
+def test_modules_stay_small() -> None:
+    long = {p.name: n for p in PACKAGE.glob("*.py") if (n := len(p.read_text(encoding="utf-8").splitlines())) > 300}
+    assert not long, f"modules over 300 lines (split them along a seam): {long}"

@@ -1,11 +1,11 @@
 """Tanya Sumsel: cited answers about South Sumatra government news."""
 
 from ._version import __version__ as __version__
-from .answer import Answer, Citation
 from .ask import Assistant, answer
 from .index import BuildReport, build_index
 from .lc_retriever import TanyaRetriever
-from .retrieve import Passage, load_retriever
+from .results import Answer, Citation, Passage
+from .retrieve import load_retriever
 from .settings import Settings
 
 __all__ = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -12,7 +12,7 @@ from .dates import format_date
 from .ingest import Article
 from .judge import QUANTITY_FEATURE, answer_features, answerable, show_features, sure
 from .question import question_type
-from .retrieve import Passage
+from .results import Citation, Passage
 from .sentences import answer_contexts, rank_sentences, select_sentences
 from .short_answer import Span, extract
 from .subject import QUANTITIES, Subject, article_gaps, evidence_words, is_whole_article, question_subject, rarest
@@ -26,40 +26,6 @@ ABSTAIN_TEXT = {
 }
 _EN_WORDS = frozenset("what who whom when where which why how is are was were did does do the of in".split())
 _ID_WORDS = frozenset("apa siapa kapan mana berapa mengapa kenapa bagaimana yang di ke dari dan itu ini".split())
-
-
-@dataclass(frozen=True)
-class Citation:
-    """A numbered source: the article it comes from and the exact quoted passage with its span."""
-
-    number: int
-    article_id: str
-    title: str
-    source: str | None
-    date: str | None
-    url: str | None
-    quote: str
-    start: int
-    end: int
-    score: float
-    highlight: tuple[int, int] | None = None  # the short answer's span in the article text
-    also_reported: tuple[str, ...] = ()  # other outlets that carried the same story
-
-
-@dataclass(frozen=True)
-class Answer:
-    """An answer whose every [n] marker points at `citations[n-1]`."""
-
-    question: str
-    text: str
-    citations: tuple[Citation, ...]
-    passages: tuple[Passage, ...] = ()
-    abstained: bool = False
-    language: str = "id"
-    short_answer: str | None = None
-    mode: str = "extractive"
-    notices: tuple[str, ...] = field(default=())
-    dropped: tuple[str, ...] = field(default=())  # generated sentences/markers removed by citation checks
 
 
 def detect_language(question: str) -> str:

@@ -8,10 +8,11 @@ from collections.abc import Iterator, Sequence
 
 from langchain_core.language_models import BaseChatModel
 
-from .answer import Answer, detect_language
+from .answer import detect_language
 from .errors import InputError
 from .generate import final_answer, stream_answer
 from .llm import load_chat_model
+from .results import Answer
 from .retrieve import Retriever, load_retriever, pin_query_threads
 from .settings import Settings
 

@@ -131,10 +131,10 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    from .answer import Answer
     from .ask import Assistant
     from .llm import describe_mode
     from .render import format_answer
+    from .results import Answer
 
     assistant = Assistant(settings)
     print(f"Tanya Sumsel — mode {describe_mode(settings)}. Ketik pertanyaan; 'baru' memulai ulang, 'keluar' selesai.")

@@ -15,10 +15,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from .answer import Answer
 from .ask import answer
 from .errors import InputError
 from .index import build_index, chunking_params, embedder_id
+from .results import Answer
 from .retrieve import load_retriever
 from .settings import Settings
 from .timeexpr import parse_time

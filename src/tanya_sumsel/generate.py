@@ -15,11 +15,12 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from .answer import ABSTAIN_TEXT, Answer, Citation, compose
+from .answer import ABSTAIN_TEXT, compose
 from .chunk import split_sentences
 from .dates import format_date
 from .llm import prompt_text
-from .retrieve import Passage, Retriever
+from .results import Answer, Citation, Passage
+from .retrieve import Retriever
 from .textnorm import terms
 from .timeexpr import TimeQuery, parse_time, time_order, time_view
 from .timeline import over_time

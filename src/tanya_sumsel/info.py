@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from .check import generation_problems
 from .errors import IndexDamagedError, IndexMissingError
 from .ingest import files_fingerprint
 from .llm import describe_mode
 from .settings import Settings
-from .store import articles_per_month, current_generation, read_manifest
+from .store import current_generation, read_manifest
 
 
 def index_info(settings: Settings) -> dict[str, object]:
@@ -35,3 +38,18 @@ def index_info(settings: Settings) -> dict[str, object]:
         "up_to_date": manifest.get("files_fingerprint") == files_fingerprint(settings.corpus_dir),
         "answer_mode": describe_mode(settings),
     }
+
+
+def articles_per_month(index_dir: Path) -> dict[str, int]:
+    """Dated articles of the live index per month ('2019-09' → 12), oldest first; read without loading vectors."""
+    gen = current_generation(index_dir)
+    if gen is None:
+        return {}
+    con = sqlite3.connect(f"file:{gen / 'store.sqlite'}?mode=ro", uri=True)
+    try:
+        rows = con.execute(
+            "SELECT substr(date, 1, 7), COUNT(*) FROM articles WHERE date IS NOT NULL GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+    finally:
+        con.close()
+    return {month: int(n) for month, n in rows}

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import mlp
 from .question import question_type
-from .retrieve import Passage
+from .results import Passage
 from .short_answer import Span
 from .subject import Subject, evidence_words, support
 

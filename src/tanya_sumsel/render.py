@@ -6,7 +6,8 @@ from __future__ import annotations
 import html
 import re
 
-from .answer import Answer, citation_meta
+from .answer import citation_meta
+from .results import Answer
 
 
 def format_answer(ans: Answer) -> str:

@@ -6,7 +6,7 @@ import copy
 import logging
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from .embed import Embedder, load_embedder
 from .index import build_index, check_compatible
 from .ingest import Article, files_fingerprint
 from .rerank import Candidate, rerank
+from .results import Passage
 from .settings import Settings
 from .store import IndexStore, current_generation
 from .subject import is_whole_article
@@ -25,28 +26,6 @@ from .textnorm import terms
 from .view import Catalog, ViewSpec
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Passage:
-    """A retrieved chunk with its article's metadata; `start`/`end` index the article text."""
-
-    rank: int
-    score: float
-    chunk_id: int
-    article_id: str
-    title: str
-    source: str | None
-    date: str | None
-    url: str | None
-    place: str | None
-    text: str
-    start: int
-    end: int
-    similarity: float = 0.0  # cosine of the question and the chunk's vector (absolute, unlike `score`)
-    relevance: float = 0.0  # the reranker's raw score (absolute, unlike its softmax `score`); 0 when not reranked
-    dates: tuple[str, ...] = ()  # the days the passage mentions (ISO)
-    also_reported: tuple[str, ...] = ()  # other outlets that carried a copy of the same story
 
 
 class Retriever:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .chunk import split_sentences
 from .question import TYPE_CUES, question_type
-from .retrieve import Passage
+from .results import Passage
 from .span_features import Context
 from .textnorm import terms
 

@@ -79,21 +79,6 @@ def current_generation(index_dir: Path) -> Path | None:
     return gen if (gen / "manifest.json").is_file() else None
 
 
-def articles_per_month(index_dir: Path) -> dict[str, int]:
-    """Dated articles of the live index per month ('2019-09' → 12), oldest first; read without loading vectors."""
-    gen = current_generation(index_dir)
-    if gen is None:
-        return {}
-    con = sqlite3.connect(f"file:{gen / 'store.sqlite'}?mode=ro", uri=True)
-    try:
-        rows = con.execute(
-            "SELECT substr(date, 1, 7), COUNT(*) FROM articles WHERE date IS NOT NULL GROUP BY 1 ORDER BY 1"
-        ).fetchall()
-    finally:
-        con.close()
-    return {month: int(n) for month, n in rows}
-
-
 def read_manifest(index_dir: Path) -> dict[str, Any] | None:
     """The live manifest, or None when there is no index."""
     gen = current_generation(index_dir)
@@ -108,17 +93,21 @@ class Generation:
         self.index_dir = index_dir
         self.path = index_dir / f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
         self.path.mkdir()
-        db = self.path / "store.sqlite"
-        if base is not None:
-            src = sqlite3.connect(f"file:{base / 'store.sqlite'}?mode=ro", uri=True)
-            self.db = sqlite3.connect(db)
-            src.backup(self.db)
-            src.close()
-            self.vectors = faiss.read_index(str(base / "vectors.faiss"))
-        else:
-            self.db = sqlite3.connect(db)
-            self.vectors = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
-        self.db.executescript(SCHEMA)
+        try:  # interrupted while copying the base (Ctrl-C): no half-made folder is left behind
+            db = self.path / "store.sqlite"
+            if base is not None:
+                src = sqlite3.connect(f"file:{base / 'store.sqlite'}?mode=ro", uri=True)
+                self.db = sqlite3.connect(db)
+                src.backup(self.db)
+                src.close()
+                self.vectors = faiss.read_index(str(base / "vectors.faiss"))
+            else:
+                self.db = sqlite3.connect(db)
+                self.vectors = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+            self.db.executescript(SCHEMA)
+        except BaseException:
+            shutil.rmtree(self.path, ignore_errors=True)
+            raise
 
     def remove_articles(self, ids: list[str]) -> int:
         """Drop articles and their chunks (rows and vectors); returns the number of chunks removed."""

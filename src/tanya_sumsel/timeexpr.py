@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .dates import MONTHS, format_date
-from .retrieve import Passage, Retriever
+from .results import Passage
+from .retrieve import Retriever
 
 _EN_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTH_WORDS = {**{k: v for k, v in MONTHS.items() if len(k) > 3 or k == "mei"}, **_EN_MONTHS}

@@ -9,9 +9,10 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from .answer import Answer, compose
+from .answer import compose
 from .dates import format_date, format_month
-from .retrieve import Passage, Retriever
+from .results import Answer, Passage
+from .retrieve import Retriever
 from .timeexpr import TimeQuery
 
 # Reports this far apart can disagree because the fact changed; closer ones disagreeing is a different question.

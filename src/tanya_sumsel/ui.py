@@ -16,13 +16,12 @@ import pandas as pd
 from .ask import answer, ask_stream
 from .errors import TanyaError
 from .index import build_index
-from .info import index_info
+from .info import articles_per_month, index_info
 from .ingest import SUPPORTED, Problem, parse_file
 from .llm import describe_mode, load_chat_model
 from .render import chat_text, format_answer, inert, sources_html
 from .retrieve import load_retriever
 from .settings import Settings
-from .store import articles_per_month
 
 log = logging.getLogger(__name__)
 

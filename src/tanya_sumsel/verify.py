@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .chunk import split_sentences
-from .retrieve import Passage
+from .results import Passage
 from .textnorm import normalize_number, terms
 
 _MARKER = re.compile(r"\s*\[(\d+)\]")

@@ -1,0 +1,62 @@
+"""The result types every stage shares: a retrieved `Passage`, a numbered `Citation`, the final `Answer`. Plain
+frozen dataclasses (no LangChain types), so they serialize with `dataclasses.asdict` and cross every seam."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its article's metadata; `start`/`end` index the article text."""
+
+    rank: int
+    score: float
+    chunk_id: int
+    article_id: str
+    title: str
+    source: str | None
+    date: str | None
+    url: str | None
+    place: str | None
+    text: str
+    start: int
+    end: int
+    similarity: float = 0.0  # cosine of the question and the chunk's vector (absolute, unlike `score`)
+    relevance: float = 0.0  # the reranker's raw score (absolute, unlike its softmax `score`); 0 when not reranked
+    dates: tuple[str, ...] = ()  # the days the passage mentions (ISO)
+    also_reported: tuple[str, ...] = ()  # other outlets that carried a copy of the same story
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source: the article it comes from and the exact quoted passage with its span."""
+
+    number: int
+    article_id: str
+    title: str
+    source: str | None
+    date: str | None
+    url: str | None
+    quote: str
+    start: int
+    end: int
+    score: float
+    highlight: tuple[int, int] | None = None  # the short answer's span in the article text
+    also_reported: tuple[str, ...] = ()  # other outlets that carried the same story
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer whose every [n] marker points at `citations[n-1]`."""
+
+    question: str
+    text: str
+    citations: tuple[Citation, ...]
+    passages: tuple[Passage, ...] = ()
+    abstained: bool = False
+    language: str = "id"
+    short_answer: str | None = None
+    mode: str = "extractive"
+    notices: tuple[str, ...] = field(default=())
+    dropped: tuple[str, ...] = field(default=())  # generated sentences/markers removed by citation checks

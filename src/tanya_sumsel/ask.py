@@ -49,7 +49,7 @@ def reference_date(as_of: str | dt.date | None, settings: Settings) -> dt.date:
     """The date relative times refer to: `as_of`, else `settings.as_of`, else today."""
     if isinstance(as_of, dt.date):
         return as_of
-    value = iso_date(as_of, "as_of") or iso_date(settings.as_of, "TANYA_AS_OF")
+    value = iso_date(as_of, "as_of") or settings.as_of  # Settings checked its own date when it was made
     return dt.date.fromisoformat(value) if value else dt.date.today()
 
 
@@ -135,12 +135,11 @@ class Assistant:
 
     def stream(self, question: str) -> Iterator[str | Answer]:
         """Like `stream_answer`, remembering the turn once the final `Answer` is out."""
-        asked = validate_question(question, self.settings)
         for item in ask_stream(
-            asked, settings=self.settings, retriever=self.retriever, model=self.model, history=self.history
+            question, settings=self.settings, retriever=self.retriever, model=self.model, history=self.history
         ):
             if isinstance(item, Answer):
-                self.history.append((asked, item.text))
+                self.history.append((item.question, item.text))  # the validated question, as asked
             yield item
 
     def ask(self, question: str) -> Answer:

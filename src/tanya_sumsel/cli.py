@@ -189,17 +189,11 @@ def _cmd_info(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
-    from .check import generation_problems
-    from .errors import IndexDamagedError, IndexMissingError
     from .index import check_compatible
-    from .store import IndexStore, current_generation
+    from .info import sound_generation
+    from .store import IndexStore
 
-    gen = current_generation(settings.index_dir)
-    if gen is None:
-        raise IndexMissingError(f"Belum ada indeks di {settings.index_dir}. Jalankan: tanya-sumsel index")
-    problems = generation_problems(gen, thorough=True)
-    if problems:
-        raise IndexDamagedError(settings.index_dir, problems)
+    gen = sound_generation(settings.index_dir, thorough=True)
     store = IndexStore(settings.index_dir)
     check_compatible(store.manifest, settings)
     counts = store.manifest["counts"]

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+_SCHEMA = "CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)"
+
 
 class EmbeddingCache:
     """Text → vector for one embedder, durable after every `put` (a kill -9 loses at most the batch in flight)."""
@@ -21,12 +23,12 @@ class EmbeddingCache:
         self.dim = dim
         self.db = sqlite3.connect(self.path)
         try:
-            self.db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+            self.db.execute(_SCHEMA)
         except sqlite3.DatabaseError:  # a damaged cache is only lost work: start it afresh
             self.db.close()
             self.path.unlink(missing_ok=True)
             self.db = sqlite3.connect(self.path)
-            self.db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+            self.db.execute(_SCHEMA)
         self.db.commit()
 
     @staticmethod
@@ -52,9 +54,6 @@ class EmbeddingCache:
         rows = [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in zip(keys, vectors, strict=True)]
         self.db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
         self.db.commit()
-
-    def __len__(self) -> int:
-        return int(self.db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
 
     def discard(self) -> None:
         """Delete the cache file (after a finished build)."""

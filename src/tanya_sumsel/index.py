@@ -283,16 +283,12 @@ def _embed_into(
         keys = [cache.key(text) for _, text in part]
         known = cache.get(keys)
         todo = [n for n, key in enumerate(keys) if key not in known]
-        fresh = embedder.embed_documents([part[n][1] for n in todo]) if todo else np.zeros((0, embedder.dim))
-        cache.put([keys[n] for n in todo], fresh)
-        vectors = np.zeros((len(part), embedder.dim), dtype=np.float32)
-        for n, key in enumerate(keys):
-            if key in known:
-                vectors[n] = known[key]
-        if todo:
-            vectors[todo] = fresh
         reused += len(part) - len(todo)
-        gen.add_chunks([row for row, _ in part], vectors)
+        if todo:
+            fresh = embedder.embed_documents([part[n][1] for n in todo])
+            cache.put([keys[n] for n in todo], fresh)
+            known.update(zip((keys[n] for n in todo), fresh, strict=True))
+        gen.add_chunks([row for row, _ in part], np.stack([known[key] for key in keys]))
         if progress:
             progress(min(i + batch, total), total)
     return total - reused, reused

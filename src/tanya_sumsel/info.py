@@ -14,14 +14,22 @@ from .settings import Settings
 from .store import current_generation, read_manifest
 
 
-def index_info(settings: Settings) -> dict[str, object]:
-    """Summary of the live index (articles, chunks, date range, embedder), or raise when there is none."""
-    gen = current_generation(settings.index_dir)
+def sound_generation(index_dir: Path, *, thorough: bool = False) -> Path:
+    """The live generation, or `IndexMissingError` / `IndexDamagedError` saying what to run (`thorough`: SQLite's
+    full integrity check too)."""
+    gen = current_generation(index_dir)
     if gen is None:
-        raise IndexMissingError(f"Belum ada indeks di {settings.index_dir}. Jalankan: tanya-sumsel index")
-    problems = generation_problems(gen)
+        raise IndexMissingError(f"Belum ada indeks di {index_dir}. Jalankan: tanya-sumsel index")
+    problems = generation_problems(gen, thorough=thorough)
     if problems:
-        raise IndexDamagedError(settings.index_dir, problems)
+        raise IndexDamagedError(index_dir, problems)
+    return gen
+
+
+def index_info(settings: Settings) -> dict[str, object]:
+    """Summary of the live index (articles, chunks, date range, embedder), or raise when there is none or its files
+    are damaged."""
+    sound_generation(settings.index_dir)
     manifest = read_manifest(settings.index_dir) or {}
     return {
         "home": str(settings.home),

@@ -26,6 +26,7 @@ from .bm25 import BM25Index
 from .check import generation_problems
 from .errors import IndexDamagedError, IndexMismatchError, IndexMissingError
 from .ingest import Article
+from .subject import word_count
 
 log = logging.getLogger(__name__)
 
@@ -125,10 +126,9 @@ class Generation:
         """Insert one article row (with its content hash, for incremental updates, its word count and the years it
         names, for filtered views) and its MinHash signature."""
         values = [getattr(article, c) for c in _ARTICLE_COLS]
-        words = len(article.text.split())
         self.db.execute(
             "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (*values, article.content_hash, words, " ".join(years)),
+            (*values, article.content_hash, word_count(article.text), " ".join(years)),
         )
         if signature is not None:
             self.db.execute("INSERT INTO signatures VALUES (?,?)", (article.id, signature))

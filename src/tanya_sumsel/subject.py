@@ -127,9 +127,14 @@ _YEAR = re.compile(r"^(?:19|20)\d{2}$")
 WHOLE_ARTICLE_WORDS = 80
 
 
+def word_count(text: str) -> int:
+    """Words in a record, as the whole-article rule counts them (also stored per article for filtered views)."""
+    return len(text.split())
+
+
 def is_whole_article(text: str) -> bool:
     """Whether a record is long enough to be a whole news article (see WHOLE_ARTICLE_WORDS)."""
-    return len(text.split()) >= WHOLE_ARTICLE_WORDS
+    return word_count(text) >= WHOLE_ARTICLE_WORDS
 
 
 RARE_TERMS = 2  # the question's rarest terms a whole article must hold

@@ -78,7 +78,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                     for n in range(step, len(words), step):
                         yield "", [*history, {"role": "assistant", "content": " ".join(words[:n])}], "", turns
                         time.sleep(0.02)
-                turns = [*turns, (question.strip(), item.text)][-10:]
+                turns = [*turns, (item.question, item.text)][-10:]
                 yield "", [*history, {"role": "assistant", "content": text}], sources_html(item), turns
         except TanyaError as exc:
             yield "", [*history, {"role": "assistant", "content": html.escape(str(exc), quote=False)}], "", turns

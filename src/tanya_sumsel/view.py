@@ -91,11 +91,6 @@ class Catalog:
             store.query("SELECT id, article_id, dates FROM chunks"),
         )
 
-    def article_mask(self, spec: ViewSpec) -> np.ndarray:
-        """Per article position: whether the view keeps the article (as a whole)."""
-        keep, _ = self._masks(spec)
-        return keep
-
     def chunk_mask(self, spec: ViewSpec) -> np.ndarray:
         """Per chunk id: whether the view may return the chunk."""
         keep, allowed = self._masks(spec)

@@ -38,7 +38,7 @@ MIN_PRECISION = 0.86  # of shown short answers (the issue's bound is 0.85)
 def examples(corpus: Path, questions: Path) -> dict[str, np.ndarray]:
     """Per answer (two per question): number, strict flag, answer features, label; show features and F1 (NaN: none)."""
     retriever = facqa_retriever(corpus)
-    idf = retriever.store.bm25.idf
+    idf = retriever.store.idf
     texts = {aid: a.text.lower() for aid, a in retriever.store.articles().items()}
     cols: dict[str, list] = {k: [] for k in ("number", "strict", "x", "right", "show", "f1")}
     for q in load_questions(questions):

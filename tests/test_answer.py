@@ -37,9 +37,9 @@ def test_questions_are_answered_with_valid_citations(built, question, expected) 
         article = next(p for p in ans.passages if p.article_id == c.article_id)
         assert article.title
     # the quote is the exact span of the article text
-    from tanya_sumsel.store import IndexStore
+    from tanya_sumsel.storage import open_reader
 
-    store = IndexStore(built.index_dir)
+    store = open_reader(built)
     for c in ans.citations:
         assert store.articles([c.article_id])[c.article_id].text[c.start : c.end] == c.quote
 

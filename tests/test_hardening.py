@@ -19,8 +19,9 @@ import pytest
 
 from tanya_sumsel.errors import InputError
 from tanya_sumsel.index import build_index
+from tanya_sumsel.local_files import current_generation
 from tanya_sumsel.settings import Settings
-from tanya_sumsel.store import IndexStore, current_generation
+from tanya_sumsel.storage import open_reader
 
 from .conftest import DATA, ROOT, CountingEmbedder, make_corpus
 
@@ -180,7 +181,7 @@ def test_builds_killed_at_random_points_keep_the_previous_index_and_resume(fresh
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         assert current_generation(fresh.index_dir) == before  # the live index is the one from before the kills
-        store = IndexStore(fresh.index_dir)
+        store = open_reader(fresh)
         assert len(store.articles()) == 3
         store.close()
         ans = answer("Siapa Sekda Sumsel?", settings=fresh)

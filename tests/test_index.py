@@ -6,8 +6,9 @@ import pytest
 
 from tanya_sumsel.errors import IndexMismatchError
 from tanya_sumsel.index import build_index
+from tanya_sumsel.local_files import current_generation, read_manifest
 from tanya_sumsel.retrieve import Retriever
-from tanya_sumsel.store import IndexStore, current_generation, read_manifest
+from tanya_sumsel.storage import open_reader
 
 from .conftest import CountingEmbedder
 
@@ -27,7 +28,7 @@ def test_manifest_describes_the_index(built) -> None:
         "store.sqlite",
         "vectors.faiss",
     ]
-    store = IndexStore(built.index_dir)
+    store = open_reader(built)
     assert store.vectors.ntotal == manifest["counts"]["chunks"]
     # every chunk span points into its article
     for cid, chunk in store.chunks(list(range(1, store.vectors.ntotal + 1))).items():
@@ -61,7 +62,7 @@ def test_incremental_add_update_remove(fresh, embedder) -> None:
     # a .txt id is its content hash: an edited text is a new article and the old one is removed
     assert (report.added, report.removed) == (1, 2)
     assert counting.documents == 1
-    store = IndexStore(fresh.index_dir)
+    store = open_reader(fresh)
     titles = {a.title for a in store.articles().values()}
     assert "Banjir Rendam Ratusan Rumah di Muara Enim" not in titles
     assert store.vectors.ntotal == sum(1 for _ in store.query("SELECT id FROM chunks"))
@@ -78,16 +79,16 @@ def test_interrupted_build_leaves_previous_index_usable(fresh, embedder) -> None
         build_index(fresh, embedder=failing)
     assert current_generation(fresh.index_dir) == before
     assert [p.name for p in fresh.index_dir.glob("gen-*")] == [before.name]
-    retriever = Retriever(IndexStore(fresh.index_dir), embedder, fresh)
+    retriever = Retriever(open_reader(fresh), embedder, fresh)
     assert retriever.search("Siapa Sekda Sumsel?", 3)
 
 
 def test_mismatched_embedder_is_an_error_naming_the_fix(built, embedder) -> None:
     other = built.replace(embed_model="some/other-model")
     with pytest.raises(IndexMismatchError, match="tanya-sumsel index --rebuild"):
-        Retriever(IndexStore(built.index_dir), embedder, other)
+        Retriever(open_reader(built), embedder, other)
     with pytest.raises(IndexMismatchError, match="--rebuild"):
-        Retriever(IndexStore(built.index_dir), embedder, built.replace(chunk_max_words=50))
+        Retriever(open_reader(built), embedder, built.replace(chunk_max_words=50))
 
 
 def test_changed_settings_force_full_rebuild(fresh, embedder) -> None:

@@ -8,7 +8,7 @@ from tanya_sumsel import answer
 from tanya_sumsel.question import question_type
 from tanya_sumsel.short_answer import extract
 from tanya_sumsel.span_features import FEATURE_NAMES, N_FEATURES, Context, F, features, parse_question
-from tanya_sumsel.store import IndexStore
+from tanya_sumsel.storage import open_reader
 
 SHORT = [
     ("Siapa Sekretaris Daerah Sumsel?", "Edward Candra"),
@@ -26,7 +26,7 @@ def test_short_answer_is_marked_in_the_first_citation(built, question, expected)
     assert ans.short_answer and expected in ans.short_answer, ans.text
     first = ans.citations[0]
     assert first.highlight is not None
-    text = IndexStore(built.index_dir).articles([first.article_id])[first.article_id].text
+    text = open_reader(built).articles([first.article_id])[first.article_id].text
     assert text[first.highlight[0] : first.highlight[1]] == ans.short_answer
     assert first.start <= first.highlight[0] < first.highlight[1] <= first.end
     assert ans.text.startswith(f"Jawaban singkat: {ans.short_answer} [1]")

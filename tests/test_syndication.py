@@ -13,8 +13,8 @@ import pytest
 from tanya_sumsel import Settings, answer
 from tanya_sumsel.embed import Embedder
 from tanya_sumsel.index import build_index
+from tanya_sumsel.local_files import current_generation
 from tanya_sumsel.retrieve import load_retriever
-from tanya_sumsel.store import current_generation
 from tanya_sumsel.syndication import clusters, signature
 
 from .conftest import OTHER_ARTICLES, SEED, needs_shared

@@ -119,10 +119,10 @@ def test_upload_checks_and_delete(fresh, tmp_path) -> None:
     assert sorted(p.name for p in (fresh.corpus_dir / "uploads").iterdir()) == ["baru.txt"]
 
     from tanya_sumsel.index import build_index
-    from tanya_sumsel.store import IndexStore
+    from tanya_sumsel.storage import open_reader
 
     build_index(fresh)
-    article_id = next(a.id for a in IndexStore(fresh.index_dir).articles().values() if a.title == "Jalan Tol Baru")
+    article_id = next(a.id for a in open_reader(fresh).articles().values() if a.title == "Jalan Tol Baru")
     assert "dihapus" in delete_article(fresh, article_id)
     assert not (fresh.corpus_dir / "uploads" / "baru.txt").exists()
     assert "tidak ada di indeks" in delete_article(fresh, "tidak-ada")

@@ -14,7 +14,7 @@ K1 = 1.2
 B = 0.75
 
 
-def _idf(n: int, df: np.ndarray) -> np.ndarray:
+def idf_of(n: int, df: np.ndarray) -> np.ndarray:
     """BM25's inverse document frequency for terms held by `df` of `n` chunks."""
     return np.log(1 + (n - df + 0.5) / (df + 0.5))
 
@@ -27,8 +27,8 @@ class BM25Index:
         self.weights = weights
         self.chunk_ids = chunk_ids
         n = weights.shape[0]
-        self._idf = _idf(n, np.diff(weights.indptr).astype(np.float32))  # nonzeros per column = chunks per term
-        self._unseen = float(_idf(n, np.zeros(1))[0])
+        self._idf = idf_of(n, np.diff(weights.indptr).astype(np.float32))  # nonzeros per column = chunks per term
+        self._unseen = float(idf_of(n, np.zeros(1))[0])
 
     @classmethod
     def build(cls, rows: Iterable[tuple[int, str]], k1: float = K1, b: float = B) -> BM25Index:
@@ -51,7 +51,7 @@ class BM25Index:
             (np.array(data, dtype=np.float32), np.array(indices, dtype=np.int32), np.array(indptr, dtype=np.int64)),
             shape=(n, max(len(vocab), 1)),
         )
-        idf = _idf(n, np.bincount(tf.indices, minlength=tf.shape[1]).astype(np.float32))
+        idf = idf_of(n, np.bincount(tf.indices, minlength=tf.shape[1]).astype(np.float32))
         avgdl = float(lengths.mean()) if n else 1.0
         norm = k1 * (1 - b + b * lengths / max(avgdl, 1e-9))
         rows_of = np.repeat(np.arange(n), np.diff(tf.indptr))

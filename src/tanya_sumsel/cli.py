@@ -106,7 +106,7 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 
     report = build_index(settings, rebuild=args.rebuild, progress=_progress_bar("Embedding"))
     print(report.summary())
-    print(f"Indeks: {settings.index_dir}")
+    print(f"Indeks: {report.index_path or settings.index_dir}")
     return 0
 
 
@@ -171,7 +171,7 @@ def _cmd_info(args: argparse.Namespace, settings: Settings) -> int:
     dr = info["date_range"]
     emb = info["embedder"]
     print(f"Folder kerja: {info['home']} (korpus {info['corpus_dir']})")
-    print(f"Indeks      : {info['index_dir']} (dibangun {info['built_at']})")
+    print(f"Indeks      : {info['store']} (dibangun {info['built_at']})")
     print(f"Artikel     : {info['articles']}")
     print(f"Potongan    : {info['chunks']}")
     print(f"Rentang     : {dr['min'] or '-'} s.d. {dr['max'] or '-'}")  # type: ignore[index]
@@ -191,16 +191,16 @@ def _cmd_info(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     from .index import check_compatible
     from .info import sound_generation
-    from .store import IndexStore
+    from .storage import open_reader
 
-    gen = sound_generation(settings.index_dir, thorough=True)
-    store = IndexStore(settings.index_dir)
+    gen = sound_generation(settings, thorough=True)
+    store = open_reader(settings)
     check_compatible(store.manifest, settings)
     counts = store.manifest["counts"]
     store.close()
     print(
-        f"Indeks sehat: {gen} ({counts['articles']} artikel, {counts['chunks']} potongan; berkas, jumlah dan SQLite "
-        "diperiksa)."
+        f"Indeks sehat: {gen} ({counts['articles']} artikel, {counts['chunks']} potongan; berkas, jumlah dan "
+        "integritas diperiksa)."
     )
     return 0
 
@@ -275,9 +275,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Kesalahan: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        from .store import current_generation
+        from .storage import live_generation
 
-        kept = settings is not None and current_generation(settings.index_dir) is not None
+        kept = settings is not None and live_generation(settings) is not None
         print("Dibatalkan. " + ("Indeks sebelumnya tetap utuh." if kept else "Belum ada indeks."), file=sys.stderr)
         return 1
 

@@ -36,8 +36,9 @@ class IndexDamagedError(TanyaError):
 
     def __init__(self, index_dir: object, problems: list[str]) -> None:
         super().__init__(
-            f"Indeks di {index_dir} rusak: {'; '.join(problems)}. Jalankan: tanya-sumsel index --index {index_dir} "
-            "(membangun generasi baru dari korpus)"
+            f"Indeks di {index_dir} rusak: {'; '.join(problems)}. Jalankan: tanya-sumsel index"
+            + ("" if str(index_dir).startswith("postgres") else f" --index {index_dir}")
+            + " (membangun generasi baru dari korpus)"
         )
         self.problems = problems
 

@@ -148,7 +148,7 @@ def assemble(question: str, raw: str, passages: list[Passage], lang: str) -> Ans
 
 def extractive(question: str, passages: list[Passage], lang: str, retriever: Retriever, context: str = "") -> Answer:
     """The offline answer: sentences chosen for the question (and a follow-up's context), quoted with citations."""
-    out = compose(question, passages, lang, context, retriever.store.bm25.idf, retriever.article)
+    out = compose(question, passages, lang, context, retriever.store.idf, retriever.article)
     return Answer(question, out.text, out.citations, tuple(passages), out.abstained, lang, out.short_answer)
 
 
@@ -157,7 +157,7 @@ def followup_or_standalone(
 ) -> Answer:
     """The extractive answer with the follow-up's context, unless the question asked on its own is answered with
     more confidence (the carried-over topic must never make an answer worse)."""
-    idf = retriever.store.bm25.idf
+    idf = retriever.store.idf
     out = compose(question, passages, lang, context, idf, retriever.article)
     if context:
         alone_passages = retriever.search(question, k)
@@ -216,7 +216,7 @@ def coverage_gap(when: TimeQuery, retriever: Retriever, lang: str) -> str | None
         return None
     if when.end.isoformat() >= first and when.start.isoformat() <= last:
         return None
-    if any(str(y) in retriever.store.bm25.vocab for y in range(when.start.year, when.end.year + 1)):
+    if any(retriever.store.keyword_search([str(y)], 1) for y in range(when.start.year, when.end.year + 1)):
         return None  # an article published at another time reports on that year
     have = f"{format_date(first, lang)} – {format_date(last, lang)}"
     if lang == "en":

@@ -22,7 +22,8 @@ from .embed_cache import EmbeddingCache
 from .errors import IndexDamagedError, IndexMismatchError, TanyaError
 from .ingest import Article, Problem, files_fingerprint, load_corpus
 from .settings import Settings
-from .store import FORMAT_VERSION, Generation, IndexStore, current_generation, read_manifest, update_manifest
+from .storage import live_generation, live_manifest, open_reader, open_writer, store_kind, update_manifest
+from .store import FORMAT_VERSION, StoreWriter
 from .syndication import clusters, from_bytes, signature, to_bytes
 from .textnorm import terms
 
@@ -145,12 +146,13 @@ def build_index(
     )
     embedder = embedder or load_embedder(settings)
     with build_lock(settings.index_dir):
-        base = None if rebuild else current_generation(settings.index_dir)
-        reason = "diminta (--rebuild)" if rebuild and current_generation(settings.index_dir) else ""
+        live = live_generation(settings)
+        base = None if rebuild else live
+        reason = "diminta (--rebuild)" if rebuild and live else ""
         old_hashes: dict[str, str] = {}
         if base is not None:
             try:
-                store = IndexStore(settings.index_dir)  # a damaged live generation is rebuilt, never reused
+                store = open_reader(settings)  # a damaged live index is rebuilt, never reused
                 check_compatible(store.manifest, settings, embedder.dim)
                 old_hashes = store.article_hashes()
                 store.close()
@@ -163,10 +165,10 @@ def build_index(
         removed = [aid for aid in old_hashes if aid not in new_hashes]
         updated = [a.id for a in changed if a.id in old_hashes]
         if base is not None and not changed and not removed:
-            update_manifest(settings.index_dir, {"files_fingerprint": files_fingerprint(settings.corpus_dir)})
+            update_manifest(settings, {"files_fingerprint": files_fingerprint(settings.corpus_dir)})
             return _report(corpus.problems, started, 0, 0, 0, len(corpus.articles), 0, settings, base, False, reason)
 
-        gen = Generation(settings.index_dir, embedder.dim, base)
+        gen = open_writer(settings, embedder.dim, incremental=base is not None)
         try:
             gen.remove_articles(removed + updated)
             cache = EmbeddingCache(settings.index_dir, embedder.id, embedder.dim)
@@ -175,7 +177,7 @@ def build_index(
             finally:
                 cache.close()
             gen.set_clusters(clusters({aid: from_bytes(raw) for aid, raw in gen.signatures().items()}))
-            total = gen.vectors.ntotal
+            total = gen.chunk_count()
             dates = sorted(a.date for a in corpus.articles if a.date)
             manifest = {
                 "format_version": FORMAT_VERSION,
@@ -183,6 +185,7 @@ def build_index(
                 "embedder": {"id": embedder.id, "dim": embedder.dim, "backend": settings.embed_model},
                 "chunking": chunking_params(settings),
                 "corpus_dir": str(settings.corpus_dir),
+                "store": store_kind(settings),
                 "corpus_fingerprint": corpus_fingerprint(new_hashes),
                 "files_fingerprint": files_fingerprint(settings.corpus_dir),
                 "counts": {"articles": len(corpus.articles), "chunks": int(total)},
@@ -224,7 +227,7 @@ def _report(
     unchanged: int,
     embedded: int,
     settings: Settings,
-    path: Path,
+    path: str | None,
     changed: bool,
     reason: str,
     *,
@@ -233,7 +236,7 @@ def _report(
     reused: int = 0,
 ) -> BuildReport:
     if chunks_total is None:
-        chunks_total = int((read_manifest(settings.index_dir) or {}).get("counts", {}).get("chunks", 0))
+        chunks_total = int((live_manifest(settings) or {}).get("counts", {}).get("chunks", 0))
     return BuildReport(
         added,
         updated,
@@ -245,14 +248,14 @@ def _report(
         time.perf_counter() - started,
         full,
         reason,
-        str(path),
+        str(path or ""),
         changed,
         reused,
     )
 
 
 def _embed_into(
-    gen: Generation,
+    gen: StoreWriter,
     articles: list[Article],
     settings: Settings,
     embedder: Embedder,

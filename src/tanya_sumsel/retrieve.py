@@ -20,7 +20,8 @@ from .ingest import Article, files_fingerprint
 from .rerank import Candidate, rerank
 from .results import Passage
 from .settings import Settings
-from .store import IndexStore, current_generation
+from .storage import live_generation, open_reader
+from .store import StoreReader
 from .subject import is_whole_article
 from .textnorm import terms
 from .view import Catalog, ViewSpec
@@ -31,7 +32,7 @@ log = logging.getLogger(__name__)
 class Retriever:
     """Dense retrieval over a loaded index; `search()` is safe to call from several threads."""
 
-    def __init__(self, store: IndexStore, embedder: Embedder, settings: Settings) -> None:
+    def __init__(self, store: StoreReader, embedder: Embedder, settings: Settings) -> None:
         check_compatible(store.manifest, settings, embedder.dim)
         self.store = store
         self.embedder = embedder
@@ -103,7 +104,7 @@ class Retriever:
         """The per-article and per-chunk columns filtered views read (loaded once per index)."""
         with self._lock:
             if not self._catalog:
-                self._catalog.append(Catalog.load(self.store))
+                self._catalog.append(Catalog.from_rows(*self.store.catalog_rows()))
             return self._catalog[0]
 
     def mask(self) -> np.ndarray | None:
@@ -120,7 +121,7 @@ class Retriever:
         mode, fetch, allow = self.settings.retrieval, self.settings.fetch_k, self.mask()
         vector = self.embedder.embed_query(question) if mode != "bm25" else None
         dense = self.store.search(vector, fetch, allow) if vector is not None else []
-        keyword = self.store.bm25.search(terms(question, translate=True), fetch, allow) if mode != "dense" else []
+        keyword = self.store.keyword_search(terms(question, translate=True), fetch, allow) if mode != "dense" else []
         return dense, keyword, vector
 
     def whole(self, passage: Passage) -> bool:
@@ -150,6 +151,7 @@ class Retriever:
             hits, relevance = self._rerank(question, hits[: max(k, self.settings.rerank_depth)], dense, keyword, vector)
         hits = hits[: 4 * k]  # overlapping chunks merge below, so take more than k
         chunks = self.store.chunks([cid for cid, _ in hits])
+        cosine = self.store.cosines(list(chunks), vector) if vector is not None else {}
         out: list[Passage] = []
         for cid, score in hits:
             if len(out) == k:
@@ -183,7 +185,7 @@ class Retriever:
                     ch.text,
                     ch.start,
                     ch.end,
-                    float(self.store.vectors.reconstruct(cid) @ vector) if vector is not None else 0.0,
+                    cosine.get(cid, 0.0),
                     relevance.get(cid, 0.0),
                     ch.dates,
                     self.also_reported(art),
@@ -201,9 +203,9 @@ class Retriever:
         """The fused `hits` as the reranker sees them: text plus fused, dense and BM25 scores."""
         texts = {cid: ch.text for cid, ch in self.store.chunks([cid for cid, _ in hits]).items()}
         cosine, bm25 = dict(dense), dict(keyword)
-        for cid, _ in hits:
-            if cid not in cosine and vector is not None:  # found by BM25 only: score it on the dense side too
-                cosine[cid] = float(self.store.vectors.reconstruct(cid) @ vector)
+        missing = [cid for cid, _ in hits if cid not in cosine]
+        if missing and vector is not None:  # found by BM25 only: score them on the dense side too
+            cosine.update(self.store.cosines(missing, vector))
         return [Candidate(cid, texts[cid], score, cosine.get(cid, 0.0), bm25.get(cid, 0.0)) for cid, score in hits]
 
     def _rerank(
@@ -216,7 +218,7 @@ class Retriever:
     ) -> tuple[list[tuple[int, float]], dict[int, float]]:
         """`hits` reordered by the learned reranker, scored by its softmax probability over them, and its raw
         score per chunk."""
-        ranked = rerank(question, self.rerank_candidates(hits, dense, keyword, vector), self.store.bm25.idf)
+        ranked = rerank(question, self.rerank_candidates(hits, dense, keyword, vector), self.store.idf)
         logits = np.array([s for _, s in ranked])
         probs = np.exp(logits - logits.max())
         probs /= probs.sum()
@@ -263,18 +265,18 @@ def load_retriever(settings: Settings | None = None, *, progress: object = None)
     Cached per (index dir, embedder) and reloaded when a rebuild has switched the live generation.
     """
     settings = settings or Settings.from_env()
-    key = (str(Path(settings.index_dir).resolve()), settings.embed_model)
+    key = (settings.database_url or str(Path(settings.index_dir).resolve()), settings.embed_model)
     with _LOAD_LOCK:
-        gen = current_generation(settings.index_dir)
+        gen = live_generation(settings)
         if gen is None and settings.auto_build and Path(settings.corpus_dir).is_dir():
             log.warning("Indeks belum ada; membangun dari %s …", settings.corpus_dir)
             build_index(settings, progress=progress or _log_progress)  # type: ignore[arg-type]
-            gen = current_generation(settings.index_dir)
+            gen = live_generation(settings)
         cached = _LOADED.get(key)
-        if cached and gen is not None and cached[0] == str(gen) and cached[1].settings == settings:
+        if cached and gen is not None and cached[0] == gen and cached[1].settings == settings:
             return cached[1]
-        retriever = Retriever(IndexStore(settings.index_dir), load_embedder(settings, for_queries=True), settings)
-        _LOADED[key] = (str(retriever.store.path), retriever)
+        retriever = Retriever(open_reader(settings), load_embedder(settings, for_queries=True), settings)
+        _LOADED[key] = (retriever.store.generation, retriever)
         return retriever
 
 

@@ -68,6 +68,12 @@ class Settings:
     max_upload_mb: float = 5.0
     max_file_mb: float = 50.0  # a corpus file above this is skipped with a warning (raise it to index the file)
     max_article_chunks: int = 500  # an article cut into more chunks (~60,000 words) is skipped with a warning
+    # The index store: empty = local files in index_dir (one machine); postgresql://… = PostgreSQL with pgvector,
+    # shared by several app servers. A secret (it may hold a password): never in a repr.
+    database_url: str = field(default="", repr=False)
+    flat_limit: int = 200_000  # local store: exact (flat) vector search up to this many chunks, IVF above
+    nprobe: int = 32  # local IVF: inverted lists scanned per question
+    ef_search: int = 100  # postgres HNSW: candidate list per question (recall against speed)
     as_of: str = ""  # reference date (YYYY-MM-DD) for 'bulan lalu', 'saat ini' …; empty: today
 
     def __post_init__(self) -> None:
@@ -82,6 +88,8 @@ class Settings:
                 raise InputError(f"TANYA_{name.upper()}={value!r} di luar rentang {low}–{high}. Perbaiki nilainya.")
         if self.llm and self.llm != "openai" and not (self.llm.startswith("ollama:") and len(self.llm) > 7):
             raise InputError(f"TANYA_LLM={self.llm!r} tidak dikenal; pakai ollama:MODEL atau openai (atau kosongkan).")
+        if self.database_url and not self.database_url.startswith(("postgresql://", "postgres://")):
+            raise InputError("TANYA_DATABASE_URL harus berawalan postgresql:// (atau kosongkan untuk indeks lokal).")
         if self.as_of and not _is_date(self.as_of):
             raise InputError(f"TANYA_AS_OF={self.as_of!r} bukan tanggal; tulis TTTT-BB-HH (mis. 2026-01-28).")
 
@@ -122,6 +130,9 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("max_upload_mb", 0.0, 1e6),
     ("max_file_mb", 0.0, 1e6),
     ("max_article_chunks", 0, 10_000_000),
+    ("flat_limit", 1, 10**12),
+    ("nprobe", 1, 1_000_000),
+    ("ef_search", 1, 1000),
 )
 
 

@@ -16,12 +16,13 @@ import pandas as pd
 from .ask import answer, ask_stream
 from .errors import TanyaError
 from .index import build_index
-from .info import articles_per_month, index_info
+from .info import index_info
 from .ingest import SUPPORTED, Problem, parse_file
 from .llm import describe_mode, load_chat_model
 from .render import chat_text, format_answer, inert, sources_html
 from .retrieve import load_retriever
 from .settings import Settings
+from .storage import articles_per_month
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +153,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
 
 def month_counts(settings: Settings) -> pd.DataFrame:
     """Articles per month of the live index, for the corpus tab's chart."""
-    counts = articles_per_month(settings.index_dir)
+    counts = articles_per_month(settings)
     return pd.DataFrame({"bulan": list(counts), "artikel": list(counts.values())})
 
 

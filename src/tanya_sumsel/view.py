@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .store import IndexStore
 from .subject import WHOLE_ARTICLE_WORDS
 
 
@@ -81,14 +80,6 @@ class Catalog:
             chunk_article,
             np.array(day_chunk, dtype=np.int64),
             np.array(day, dtype="<U10"),
-        )
-
-    @classmethod
-    def load(cls, store: IndexStore) -> Catalog:
-        """The catalog of a loaded index (two queries, no article text)."""
-        return cls.from_rows(
-            store.query("SELECT id, date, source, words, years FROM articles"),
-            store.query("SELECT id, article_id, dates FROM chunks"),
         )
 
     def chunk_mask(self, spec: ViewSpec) -> np.ndarray:

@@ -7,30 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-MONTHS = {
-    name: i + 1
-    for i, names in enumerate(
-        [
-            ("januari", "jan"),
-            ("februari", "feb", "pebruari"),
-            ("maret", "mar"),
-            ("april", "apr"),
-            ("mei",),
-            ("juni", "jun"),
-            ("juli", "jul"),
-            ("agustus", "agu", "agt", "ags"),
-            ("september", "sep", "sept"),
-            ("oktober", "okt"),
-            ("november", "nov", "nopember"),
-            ("desember", "des"),
-        ]
-    )
-    for name in names
-}
-MONTH_NAMES = {
-    "id": "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember".split(),
-    "en": "January February March April May June July August September October November December".split(),
-}
+from .vocab import MONTH_NAMES, MONTHS
+
 _NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b")
 _NAMED = re.compile(
     r"\b(\d{1,2})\s+(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\s+((?:19|20)\d{2})\b", re.I

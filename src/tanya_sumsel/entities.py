@@ -1,15 +1,15 @@
 """Indonesian entity patterns a short answer can be (dates, amounts, personal names with their titles, places,
-organisations) and the vocabulary around them (offices, pronouns, cue words before an answer)."""
+organisations), built from the word lists in vocab.py."""
 
 from __future__ import annotations
 
 import re
 
-from .dates import MONTHS
 from .textnorm import EXPANSIONS
+from .vocab import DAYS, DEGREES, MONTHS, NUMBER_WORDS, SCALE_WORDS, TITLE_WORDS
 
 MONTH = "|".join(sorted((m for m in MONTHS if len(m) > 3), key=len, reverse=True))
-DAY = r"(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu|Ahad)"
+DAY = "(?:" + "|".join(DAYS) + ")"
 DATE = re.compile(
     rf"(?:{DAY},?\s*)?\(?\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\)?"
     rf"|(?:{DAY},?\s*)?(?:tanggal\s+)?\d{{1,2}}(?:\s*-\s*\d{{1,2}})?\s+(?:{MONTH})\.?(?:\s+\d{{4}})?"
@@ -19,24 +19,17 @@ DATE = re.compile(
     r"|(?:tahun\s+)?\b(?:1[89]|20)\d{2}(?:-an)?\b",
     re.I,
 )
-SCALE = r"(?:ribu|juta|miliar|milyar|triliun|ratus|puluh)"
+SCALE = "(?:" + "|".join(SCALE_WORDS) + ")"
 AMOUNT = re.compile(
     rf"(?:(?:Rp|US\$|USD|\$)\.?\s*)?\d+(?:[.,]\d+)*(?:\s*{SCALE})?(?:\s*(?:%|persen|[a-zA-Z]+))?"
-    rf"|\b(?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|belasan|puluhan|ratusan|ribuan|"
-    rf"seratus|seribu)\b(?:\s+{SCALE})?(?:\s+[a-zA-Z]+)?",
+    rf"|\b(?:{'|'.join(NUMBER_WORDS)})\b(?:\s+{SCALE})?(?:\s+[a-zA-Z]+)?",
     re.I,
 )
-TITLE_WORDS = "Dr Drs Dra H Hj Ir Prof KH Kol Brigjen Irjen Kapt Letkol Jenderal Moh Muh".split()
 TITLE = rf"(?:{'|'.join(TITLE_WORDS)})\.?"
 TITLES = frozenset(w.lower() for w in TITLE_WORDS) | frozenset("mh sh se mm msi si st".split())  # + degrees
 NAME = re.compile(
     rf"(?:{TITLE}\s+)*[A-Z][\w'’.-]*(?:\s+(?:(?:bin|binti|van|de|der|al|dan|of)\s+)?(?:[A-Z][\w'’.-]*|\d+\b))*"
-    r"(?:,\s*(?:MH|SH|SE|MM|M\.Si|S\.E|S\.H|M\.H|M\.Sc|Ph\.D)\.?)?"
-)
-PRONOUNS = frozenset("ia dia beliau mereka kami kita saya anda aku engkau kamu nya he she they it we".split())
-OFFICES = frozenset(
-    "gubernur wakil bupati wali walikota kota kepala dinas sekretaris daerah menteri presiden ketua direktur camat "
-    "lurah kapolda kapolres penjabat pj plt plh sekda wagub kadis pejabat pimpinan governor mayor regent".split()
+    r"(?:,\s*(?:" + "|".join(re.escape(d) for d in DEGREES) + r")\.?)?"
 )
 # Words that name places of the province (the long forms of its place acronyms and the compass words of provinces)
 PLACES = frozenset(
@@ -44,10 +37,6 @@ PLACES = frozenset(
     | set("indonesia jakarta sumatera jawa kalimantan sulawesi utara selatan barat timur tengah kota kabupaten".split())
 )
 PLACE = re.compile(r"\b(?:di|ke|dari)\s+((?:[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*)*)")
-ORG_WORDS = frozenset(
-    "departemen kementerian badan dinas partai pt cv komisi dewan lembaga pemerintah pemkab pemkot pemprov "
-    "universitas polres polda kodam bank perusahaan organisasi".split()
-)
 HEAD = re.compile(r"\b(\w+)\s+(?:jenis\s+)?(?:apa|apakah|manakah|mana)\b|\b(?:apa|apakah)\s+nama\s+(\w+)", re.I)
 # "Apa isi/tujuan/… ?" asks for a description, not an entity: no short answer.
 DESCRIPTIVE = re.compile(
@@ -57,10 +46,3 @@ DESCRIPTIVE = re.compile(
 )
 TOKEN = re.compile(r"\w+(?:[.,/:'’-]\w+)*|[^\w\s]")
 INNER = frozenset(".,()-&/")  # punctuation a span may contain ("H. Cik Ujang", "Helsinki, Finlandia", "(NPT)")
-PREV_CUES = (
-    frozenset("di ke dari kota provinsi kabupaten negara".split()),
-    frozenset("oleh kata ujar menurut".split()),
-    frozenset("yaitu yakni adalah ialah bernama sebagai merupakan disebut".split()),
-    frozenset("pada tanggal sejak hingga tahun bulan".split()),
-    frozenset("sebanyak sekitar mencapai sebesar senilai hanya lebih hampir total".split()),
-)

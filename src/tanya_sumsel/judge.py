@@ -1,6 +1,6 @@
 """Judge: whether the evidence answers the question (else abstain), and whether a short answer is sure enough to show.
 
-Two small learned models, trained by `benchmarks/train_abstain.py` on FacQA's train split and thresholded on its
+Two small learned models, trained by `training/train_abstain.py` on FacQA's train split and thresholded on its
 valid split (which no model was trained on):
 - `abstain_model.json` (logistic): the probability that the passage an answer would cite holds the answer,
   from how it covers the question's subject (`subject.py`), the sentence score, and the retrieval scores;

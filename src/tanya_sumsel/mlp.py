@@ -24,8 +24,8 @@ def load(name: str, features: tuple[str, ...] | None = None) -> dict[str, np.nda
         if listed is not None and len(listed) == len(features):
             diff = next(n for n, (a, b) in enumerate(zip(listed, features, strict=True)) if a != b)
             where += f" (column {diff}: {listed[diff]!r} in the file, {features[diff]!r} in the code)"
-        raise ModelFileError(f"{name} {where}; retrain it (see benchmarks/) or reinstall the package.")
-    return {k: np.asarray(v, dtype=np.float32) for k, v in raw.items() if k not in ("about", "features")}
+        raise ModelFileError(f"{name} {where}; retrain it (see training/README.md) or reinstall the package.")
+    return {k: np.asarray(v, dtype=np.float32) for k, v in raw.items() if k not in ("about", "features", "training")}
 
 
 def forward(rows: np.ndarray, weights: dict[str, np.ndarray]) -> np.ndarray:

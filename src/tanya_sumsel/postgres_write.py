@@ -225,8 +225,11 @@ class PostgresWriter:
             )
         n, avgdl = c.execute(f"SELECT count(*), avg(length) FROM tanya_chunks WHERE {live(g)}").fetchone()  # type: ignore[misc]
         if self.index_at_commit:
-            c.execute("SET LOCAL maintenance_work_mem = '1GB'")  # the graph is built in memory, not on disk pages
+            n = c.execute("SELECT count(*) FROM tanya_chunks").fetchone()[0]  # type: ignore[index]
+            mb = int(min(8192, max(64, n * (4 * _dim(c) + 300) * 1.3 / 2**20)))  # the graph is built in memory
+            c.execute(f"SET LOCAL maintenance_work_mem = '{mb}MB'")
             c.execute(HNSW)
+        c.execute("ANALYZE tanya_postings, tanya_chunks, tanya_df, tanya_articles")  # plans fit the new sizes at once
         manifest = manifest | {"vector_index": "hnsw", "generation": g}
         c.execute(
             "INSERT INTO tanya_generations (id, manifest, chunks, avgdl) VALUES (%s, %s, %s, %s)",

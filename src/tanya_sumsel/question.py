@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .dates import MONTHS
+from .vocab import DAYS, MONTHS, NUMBER_WORDS, SCALE_WORDS
 
 
 def question_type(question: str) -> str:
@@ -22,12 +22,12 @@ def question_type(question: str) -> str:
 
 
 _DATE_CUE = re.compile(
-    r"\b(\d{1,2}/\d{1,2}/\d{2,4}|(senin|selasa|rabu|kamis|jumat|sabtu|minggu)\b|(19|20)\d{2}\b|"
+    r"\b(\d{1,2}/\d{1,2}/\d{2,4}|(" + "|".join(d for d in DAYS if d not in ("Jum'at", "Ahad")) + r")\b|(19|20)\d{2}\b|"
     r"(" + "|".join(MONTHS) + r")\b|pukul|tahun)",
     re.I,
 )
 _NUMBER_CUE = re.compile(
-    r"\d|\b(satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|puluh|ratus|ribu|juta|miliar|triliun)\b", re.I
+    r"\d|\b(" + "|".join(NUMBER_WORDS[:10] + [w for w in SCALE_WORDS if w != "milyar"]) + r")\b", re.I
 )
 _NAME_CUE = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z.]+)+")
 _PLACE_CUE = re.compile(r"\b(di|ke|dari)\s+[A-Z]")

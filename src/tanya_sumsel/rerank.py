@@ -5,7 +5,7 @@ singles out the passage a question was asked about is that it *answers* it: the 
 together in one sentence, next to a span of the expected type. The features measure that (term coverage of the
 passage, its best sentence and its densest window; question bigrams and capitalized words found; a cue for the
 answer type; the short-answer model's best span score), beside the retrieval scores. The weights are
-`rerank_model.json`, trained by `benchmarks/train_rerank.py` on FacQA's train split.
+`rerank_model.json`, trained by `training/train_rerank.py` on FacQA's train split.
 """
 
 from __future__ import annotations

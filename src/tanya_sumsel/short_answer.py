@@ -1,7 +1,7 @@
 """Short answers: the span of the best-ranked sentences that answers the question, scored by a small learned model.
 
 Every word span (up to `MAX_WORDS` words) of the top sentences is a candidate; its named features (span_features.py)
-go through one-hidden-layer networks (averaged) trained on FacQA's train split (`benchmarks/train_short_answer.py`).
+go through one-hidden-layer networks (averaged) trained on FacQA's train split (`training/train_short_answer.py`).
 The weights are plain JSON shipped with the package, with the feature names they were trained on.
 """
 
@@ -18,14 +18,13 @@ from .entities import (
     AMOUNT,
     DATE,
     DESCRIPTIVE,
-    OFFICES,
     PLACES,
-    PRONOUNS,
     SCALE,
     TITLES,
 )
 from .span_features import FEATURE_NAMES, Context, Question, features, parse_question
 from .textnorm import STOPWORDS
+from .vocab import OFFICES, PRONOUNS
 
 MIN_SCORE = 1.25  # a best span scored lower is no answer at all: 2.4% of facqa-dev's, mean F1 0.26
 

@@ -16,12 +16,11 @@ from .entities import (
     HEAD,
     INNER,
     NAME,
-    ORG_WORDS,
     PLACE,
-    PREV_CUES,
     TOKEN,
 )
 from .textnorm import EXPANSIONS, STOPWORDS, stem, terms, tokens
+from .vocab import ORG_WORDS, PREV_CUES
 
 ANSWERS_TYPES = ("who", "when", "amount", "where", "what")
 MAX_WORDS = 10

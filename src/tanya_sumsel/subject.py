@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .dates import MONTHS
 from .textnorm import EXPANSIONS, GLOSSARY, STOPWORDS, stem, terms, tokens, translate_phrases
+from .vocab import MONTHS
 
 # Question words and generic words that are capitalized for grammar, not because they name something.
 _NOT_NAMES = frozenset(

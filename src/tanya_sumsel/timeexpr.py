@@ -9,9 +9,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from .dates import MONTHS, format_date
+from .dates import format_date
 from .results import Passage
 from .retrieve import Retriever
+from .vocab import MONTHS
 
 _EN_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTH_WORDS = {**{k: v for k, v in MONTHS.items() if len(k) > 3 or k == "mei"}, **_EN_MONTHS}

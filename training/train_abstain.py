@@ -1,6 +1,6 @@
 """Train the abstention and short-answer display models, calibrate their thresholds, report on held-out questions.
 
-    python benchmarks/train_abstain.py [--cache rows.npz] [--out-dir src/tanya_sumsel]
+    python training/train_abstain.py [--cache rows.npz] [--out-dir src/tanya_sumsel]
 
 Every FacQA question is answered twice through the product's own `compose()`: as asked, and in its *strict
 unanswerable* variant (the corpus without the gold passage and every passage holding a gold answer, as
@@ -24,13 +24,16 @@ import re
 from pathlib import Path
 
 import numpy as np
-from listwise import EVAL, LAST_TRAIN, facqa_retriever
+from common import EVAL, LAST_TRAIN, facqa_retriever, provenance, training_settings
 from sklearn.linear_model import LogisticRegression
 
 from tanya_sumsel.answer import compose, detect_language
 from tanya_sumsel.evaluate import answer_holders, load_questions, token_f1
 from tanya_sumsel.judge import N_ANSWER_FEATURES, N_SHOW_FEATURES
 
+# The examples come from the product's retrieval (reranked) and compose(), whose features read these two models
+# (compose's own abstain/show decisions are not among the features): train them first
+READS = ("short_answer_model.json", "rerank_model.json")
 MAX_ABSTAIN = 0.045  # on answerable valid questions (the issue's bound is 0.05)
 MIN_PRECISION = 0.86  # of shown short answers (the issue's bound is 0.85)
 
@@ -136,7 +139,7 @@ def main() -> None:
     print(f"abstain below {t_answer:.4f}; short answers shown at p ≥ {t_show:.4f}")
     about = (
         f"trained on FacQA train (q-dev-0001…{LAST_TRAIN}), threshold chosen on its valid split; written by "
-        "benchmarks/train_abstain.py"
+        "training/train_abstain.py"
     )
     for name, model, threshold, kind in (
         (
@@ -148,7 +151,15 @@ def main() -> None:
         ("show_model.json", show_model, t_show, "short-answer display model (logistic) over judge.show_features"),
     ):
         weights = {k: np.round(np.asarray(v, dtype=np.float64), 6).tolist() for k, v in model.items()}
-        payload = {"about": f"{kind}, {about}", **weights, "threshold": round(threshold, 6)}
+        training = provenance(
+            "train_abstain.py",
+            [args.corpus, args.questions],
+            [],  # logistic regression (lbfgs) is deterministic
+            training_settings(),
+            READS,
+            thresholds_from="q-dev-2496…2806 (valid split)",
+        )
+        payload = {"about": f"{kind}, {about}", "training": training, **weights, "threshold": round(threshold, 6)}
         (args.out_dir / name).write_text(json.dumps(payload) + "\n", encoding="utf-8")
         print(f"weights: {args.out_dir / name}")
 

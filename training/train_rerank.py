@@ -1,6 +1,6 @@
 """Train the passage reranker on FacQA's train split and report recall/MRR against plain fusion on its valid split.
 
-    python benchmarks/train_rerank.py [--hidden 16] [--epochs 300] [--out src/tanya_sumsel/rerank_model.json]
+    python training/train_rerank.py [--hidden 16] [--epochs 300] [--out src/tanya_sumsel/rerank_model.json]
 
 Candidates and features come from the product's own code (`Retriever.candidates`, `fuse`,
 `Retriever.rerank_candidates`, `rerank.rerank_features`) over the facqa-dev index, so training sees what users
@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from listwise import LAST_TRAIN, arguments, ensemble, facqa_retriever, save, split
+from common import LAST_TRAIN, arguments, ensemble, facqa_retriever, provenance, save, split, training_settings
 
 from tanya_sumsel.evaluate import load_questions
 from tanya_sumsel.mlp import forward
@@ -67,7 +67,16 @@ def main() -> None:
         m,
         args.out,
         f"passage reranker: {args.seeds} averaged networks of {args.hidden} hidden units, {args.epochs} epochs on "
-        f"FacQA train (q-dev-0001…{LAST_TRAIN}); written by benchmarks/train_rerank.py",
+        f"FacQA train (q-dev-0001…{LAST_TRAIN}); written by training/train_rerank.py",
+        training=provenance(
+            "train_rerank.py",
+            [args.corpus, args.questions],
+            list(range(args.seeds)),
+            training_settings(),
+            ("short_answer_model.json",),  # its span scores are reranker features
+            hidden=args.hidden,
+            epochs=args.epochs,
+        ),
     )
 
 

@@ -1,4 +1,7 @@
-"""Shared by the training scripts: listwise training of small one-hidden-layer scorers on FacQA's train split.
+"""Shared by the training scripts: the FacQA retriever they read, listwise training of small one-hidden-layer
+scorers on FacQA's train split, and the provenance every model file records (data hashes, seeds, settings, the
+model files it was trained on top of). The scripts ignore `TANYA_*` variables: a model depends only on the
+repository, the data files and its command line.
 
 `data` rows are (question number, question type, candidate feature rows, candidate labels); the trained ensemble
 is written as one JSON network that `tanya_sumsel.mlp` reads.
@@ -7,8 +10,10 @@ is written as one JSON network that `tanya_sumsel.mlp` reads.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -38,9 +43,53 @@ def arguments(description: str, model_file: str, hidden: int, epochs: int) -> ar
     return args
 
 
-def facqa_retriever(corpus: Path) -> Retriever:
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "tanya_sumsel"
+TRAINING_SETTINGS = (
+    "embed_model",
+    "chunk_max_words",
+    "chunk_overlap_sentences",
+    "fetch_k",
+    "retrieval",
+    "fusion",
+    "dense_weight",
+    "rerank_depth",
+)
+
+
+def training_settings(**overrides: object) -> Settings:
+    """The product's defaults, whatever `TANYA_*` says (the cache folder aside), with `overrides`."""
+    return Settings.from_env(env={}, **overrides)
+
+
+def sha256(path: Path) -> str:
+    """The file's SHA-256 (hex), recorded so a model names the exact data it was trained on."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def provenance(
+    script: str, data: list[Path], seeds: list[int], settings: Settings, reads: tuple[str, ...], **extra: object
+) -> dict[str, object]:
+    """What a model file records about its training: script, data file hashes, split, seeds, the settings that
+    shape the training examples, and the hashes of the shipped model files the examples were computed with."""
+    return {
+        "script": f"training/{script}",
+        "data": {p.name: sha256(p) for p in data},
+        "train_split": f"q-dev-0001…{LAST_TRAIN:04d}",
+        "seeds": seeds,
+        "settings": {k: getattr(settings, k) for k in TRAINING_SETTINGS},
+        "reads": {name: sha256(PACKAGE / name)[:16] for name in reads},
+        "trained_at": time.strftime("%Y-%m-%d"),
+        **extra,
+    }
+
+
+def facqa_retriever(corpus: Path, settings: Settings | None = None) -> Retriever:
     """The retriever over the index `tanya-sumsel eval` caches for `corpus` (built when missing), query path pinned."""
-    settings = eval_settings([corpus], Settings.from_env())
+    settings = eval_settings([corpus], settings or training_settings())
     build_index(settings)
     pin_query_threads()
     return load_retriever(settings)
@@ -102,12 +151,19 @@ def ensemble(data: list, hidden: int, epochs: int, seeds: int, **options: float)
     }
 
 
-def save(m: dict[str, np.ndarray], path: Path, about: str, features: tuple[str, ...] | None = None) -> None:
-    """Write the network as JSON (rounded to 6 digits), with a one-line description and, when given, the feature
-    names the columns stand for (checked against the code when the model is loaded)."""
+def save(
+    m: dict[str, np.ndarray],
+    path: Path,
+    about: str,
+    features: tuple[str, ...] | None = None,
+    training: dict[str, object] | None = None,
+) -> None:
+    """Write the network as JSON (rounded to 6 digits), with a one-line description, its provenance and, when
+    given, the feature names the columns stand for (checked against the code when the model is loaded)."""
     named = {"features": list(features)} if features is not None else {}
     weights = {
         "about": about,
+        "training": training or {},
         **named,
         **{k: np.round(np.asarray(v, dtype=np.float64), 6).tolist() for k, v in m.items()},
     }

@@ -1,11 +1,12 @@
 """Train the short-answer span scorer on FacQA's train split and report token F1 on its valid split.
 
-    python benchmarks/train_short_answer.py [--epochs 20] [--hidden 32] [--out src/tanya_sumsel/short_answer_model.json]
+    python training/train_short_answer.py [--epochs 20] [--hidden 32] [--out src/tanya_sumsel/short_answer_model.json]
 
 Candidates and features come from the product's own code (`sentences.rank_sentences`, `sentences.answer_contexts`,
 `short_answer.features`) over passages retrieved from the facqa-dev index, so training sees what users get.
 Questions q-dev-0001…2495 (the source's train split) train the model; 2496…2806 (its valid split) are held out.
-The reranker reads this model's span scores: run `benchmarks/train_rerank.py` after it.
+Retrieval runs without the learned reranker (which reads this model's span scores), so this model depends on no
+other: it is the first in training/README.md's order, and `train_rerank.py` comes after it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import statistics
 from pathlib import Path
 
 import numpy as np
-from listwise import LAST_TRAIN, arguments, ensemble, facqa_retriever, save, split
+from common import LAST_TRAIN, arguments, ensemble, facqa_retriever, provenance, save, split, training_settings
 
 from tanya_sumsel.evaluate import load_questions, token_f1
 from tanya_sumsel.question import question_type
@@ -22,10 +23,12 @@ from tanya_sumsel.sentences import answer_contexts, rank_sentences
 from tanya_sumsel.short_answer import score
 from tanya_sumsel.span_features import FEATURE_NAMES, features, parse_question
 
+SETTINGS = training_settings(rerank_depth=0)  # fused order: the reranker is trained after this model
+
 
 def examples(corpus: Path, questions: Path) -> list[tuple[int, str, np.ndarray, np.ndarray]]:
     """(question number, type, candidate features, candidate F1 against the gold answers) per question."""
-    retriever = facqa_retriever(corpus)
+    retriever = facqa_retriever(corpus, SETTINGS)
     out = []
     for q in load_questions(questions):
         qtype = question_type(q["question"])
@@ -64,8 +67,17 @@ def main() -> None:
         m,
         args.out,
         f"short-answer span scorer: {args.seeds} averaged networks of {args.hidden} hidden units, "
-        f"{args.epochs} epochs on FacQA train (q-dev-0001…{LAST_TRAIN}); written by benchmarks/train_short_answer.py",
+        f"{args.epochs} epochs on FacQA train (q-dev-0001…{LAST_TRAIN}); written by training/train_short_answer.py",
         FEATURE_NAMES,
+        provenance(
+            "train_short_answer.py",
+            [args.corpus, args.questions],
+            list(range(args.seeds)),
+            SETTINGS,
+            (),
+            hidden=args.hidden,
+            epochs=args.epochs,
+        ),
     )
 
 

@@ -29,7 +29,7 @@ from tanya_sumsel.storage import open_reader, open_writer
 from tanya_sumsel.store import FORMAT_VERSION
 
 DIM, TOPICS, PER_ARTICLE, BATCH = 384, 2000, 10, 20_000
-WIDTHS = {False: (8, 32, 64), True: (100, 200, 400)}  # local IVF nprobe; postgres HNSW ef_search
+WIDTHS = {"nprobe": (8, 32, 64), "ef_search": (100, 200, 400)}  # IVF lists scanned; HNSW candidate list
 
 
 def around(rng: np.random.Generator, centers: np.ndarray, spread: float) -> np.ndarray:
@@ -128,10 +128,15 @@ def measure(settings: Settings, queries: np.ndarray, words: list[list[str]], out
     t0 = time.perf_counter()
     store = open_reader(settings)
     load = time.perf_counter() - t0
-    knob = "ef_search" if settings.database_url else "nprobe"
+    knob = "nprobe" if store.manifest.get("vector_index") != "hnsw" else "ef_search"
     widths = {}
-    for width in WIDTHS[bool(settings.database_url)]:
-        reader = store if getattr(settings, knob) == width else open_reader(settings.replace(**{knob: width}))
+    loaded = rss_mb([os.getpid()]) - base
+    for width in WIDTHS[knob]:
+        if settings.database_url:  # a reader per width: the setting is applied per connection
+            reader = open_reader(settings.replace(**{knob: width}))
+        else:  # the same loaded index, scanning more or fewer lists
+            reader = store
+            store.nprobe = width  # type: ignore[attr-defined]
         for q in queries[:5]:
             reader.search(q, 10)  # warm-up
         dense_t, hits = [], []
@@ -145,7 +150,7 @@ def measure(settings: Settings, queries: np.ndarray, words: list[list[str]], out
         t = time.perf_counter()
         store.keyword_search(w, 30)
         kw_t.append(time.perf_counter() - t)
-    out.put({"load_s": load, "widths": widths, "keyword": kw_t, "rss_mb": rss_mb([os.getpid()]) - base})
+    out.put({"load_s": load, "widths": widths, "keyword": kw_t, "rss_mb": loaded})
 
 
 def pct(xs: list[float], p: float) -> float:

@@ -235,3 +235,21 @@ def test_postgres_url_with_a_password_is_never_printed(tmp_path: Path) -> None:
     with pytest.raises(TanyaError) as err:
         open_reader(s)
     assert "rahasia" not in str(err.value) and "TANYA_DATABASE_URL" in str(err.value)
+
+
+def test_above_ivf_above_both_stores_switch_to_inverted_lists(store_settings: Settings) -> None:
+    settings = store_settings.replace(ivf_above=1)
+    embedder = built_store(settings)
+    store = open_reader(settings)
+    assert store.manifest["vector_index"] == "ivf"
+    ids = [cid for cid, _, _ in store.catalog_rows()[1]]
+    for q in QUESTIONS:  # every list is scanned (nprobe ≥ lists here), so the answer is the exact one
+        v = embedder.embed_query(q)
+        cos = store.cosines(ids, v)
+        assert [c for c, _ in store.search(v, 3)] == sorted(cos, key=lambda c: -cos[c])[:3]
+    (settings.corpus_dir / "baru.txt").write_text("Judul Baru\nBanjir bandang melanda Lahat, 40 rumah rusak.", "utf-8")
+    build_index(settings, embedder=embedder)  # an update adds to the inverted lists in place
+    store = open_reader(settings)
+    assert store.manifest["vector_index"] == "ivf"
+    top = store.search(embedder.embed_query("Banjir bandang melanda Lahat, 40 rumah rusak."), 1)
+    assert store.chunks([top[0][0]])[top[0][0]].text.startswith("Banjir bandang")

@@ -70,7 +70,7 @@ def to_ivf(flat: faiss.IndexIDMap2) -> faiss.IndexIVFFlat:
     n, dim = int(flat.ntotal), int(flat.d)
     ids = faiss.vector_to_array(flat.id_map).astype(np.int64)
     vectors = flat.index.reconstruct_n(0, n)
-    nlist = max(16, int(4 * np.sqrt(n)))
+    nlist = max(1, min(int(4 * np.sqrt(n)), n // 8))  # FAISS wants ≥ 8 training points per list
     ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
     sample = np.random.default_rng(0).choice(n, size=min(n, 64 * nlist), replace=False)
     ivf.train(vectors[np.sort(sample)])

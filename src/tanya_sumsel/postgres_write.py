@@ -44,7 +44,11 @@ CREATE TABLE IF NOT EXISTS tanya_df (term TEXT NOT NULL, gen BIGINT NOT NULL, df
 CREATE TABLE IF NOT EXISTS tanya_clusters (gen BIGINT NOT NULL, article_id TEXT NOT NULL, cluster TEXT NOT NULL,
     PRIMARY KEY (gen, article_id));
 """
-HNSW = "CREATE INDEX IF NOT EXISTS tanya_chunks_hnsw ON tanya_chunks USING hnsw (embedding vector_ip_ops)"
+HNSW = (
+    "CREATE INDEX IF NOT EXISTS tanya_chunks_hnsw ON tanya_chunks USING hnsw (embedding vector_ip_ops) "
+    "WITH (m = {m}, ef_construction = {ef})"
+)
+IVF = "CREATE INDEX IF NOT EXISTS tanya_chunks_ivf ON tanya_chunks USING ivfflat (embedding vector_ip_ops) WITH (lists = {})"
 TABLES = ("tanya_generations", "tanya_articles", "tanya_chunks", "tanya_postings", "tanya_df", "tanya_clusters")
 _local = threading.local()
 
@@ -55,10 +59,11 @@ def live(g: int, table: str = "") -> str:
     return f"{t}born <= {int(g)} AND ({t}died IS NULL OR {t}died > {int(g)})"
 
 
-def connect(url: str, ef_search: int | None = None) -> psycopg.Connection[Any]:
+def connect(url: str, ef_search: int | None = None, probes: int | None = None) -> psycopg.Connection[Any]:
     """This thread's autocommit connection to `url` (one per thread, reopened when broken); with `ef_search`, set
-    up for vector search (pgvector types, HNSW candidate list, iterative scans that go on until a filter is met)."""
-    pool: dict[str, tuple[psycopg.Connection[Any], int | None]] = getattr(_local, "pool", None) or {}
+    up for vector search (pgvector types, HNSW candidate list or IVF lists scanned, iterative scans that go on
+    until a filter is met)."""
+    pool: dict[str, tuple[psycopg.Connection[Any], object]] = getattr(_local, "pool", None) or {}
     _local.pool = pool
     conn, tuned = pool.get(url, (None, None))
     if conn is None or conn.closed or conn.broken:
@@ -69,11 +74,13 @@ def connect(url: str, ef_search: int | None = None) -> psycopg.Connection[Any]:
                 f"Tidak bisa terhubung ke PostgreSQL {redact(url)} ({str(exc).strip()[:200]}). Periksa "
                 "TANYA_DATABASE_URL dan apakah server berjalan."
             ) from None
-    if ef_search is not None and tuned != ef_search:
+    if ef_search is not None and tuned != (ef_search, probes):
         register_vector(conn)
         conn.execute(f"SET hnsw.ef_search = {int(ef_search)}")
         conn.execute("SET hnsw.iterative_scan = relaxed_order")
-        tuned = ef_search
+        conn.execute(f"SET ivfflat.probes = {int(probes or 1)}")
+        conn.execute("SET ivfflat.iterative_scan = relaxed_order")
+        tuned = (ef_search, probes)
     pool[url] = (conn, tuned)
     return conn
 
@@ -101,6 +108,8 @@ class PostgresWriter:
 
     def __init__(self, settings: Settings, dim: int, incremental: bool) -> None:
         self.url = settings.database_url
+        self.hnsw = HNSW.format(m=int(settings.hnsw_m), ef=int(settings.hnsw_ef_construction))
+        self.ivf_above = settings.ivf_above
         self.conn = psycopg.connect(self.url, autocommit=False)
         try:
             if not self.conn.execute("SELECT pg_try_advisory_xact_lock(hashtext('tanya_sumsel_build'))").fetchone()[0]:  # type: ignore[index]
@@ -111,11 +120,11 @@ class PostgresWriter:
             register_vector(self.conn)
             latest = latest_generation(self.conn)
             self.prev = latest[0] if latest else 0
-            # A first build (no reader yet) makes the HNSW graph once at commit, ~10x faster than growing it row
-            # by row; later builds keep the index in place, since rebuilding it would lock readers out.
-            self.index_at_commit = self.prev == 0
-            if not self.index_at_commit:
-                self.conn.execute(HNSW)
+            # A first build (no reader yet) makes the vector index once at commit, ~10x faster than growing an
+            # HNSW graph row by row, and picks its kind by size; later builds keep the index in place (rebuilding
+            # it would lock readers out), and new rows join it.
+            self.vector_index = _vector_index(self.conn)
+            self.index_at_commit = self.prev == 0 or self.vector_index is None
             self.gen = self.prev + 1
             self._collect_garbage()
             if not incremental:
@@ -225,12 +234,15 @@ class PostgresWriter:
             )
         n, avgdl = c.execute(f"SELECT count(*), avg(length) FROM tanya_chunks WHERE {live(g)}").fetchone()  # type: ignore[misc]
         if self.index_at_commit:
-            n = c.execute("SELECT count(*) FROM tanya_chunks").fetchone()[0]  # type: ignore[index]
-            mb = int(min(8192, max(64, n * (4 * _dim(c) + 300) * 1.3 / 2**20)))  # the graph is built in memory
+            total = c.execute("SELECT count(*) FROM tanya_chunks").fetchone()[0]  # type: ignore[index]
+            mb = int(min(8192, max(64, total * (4 * _dim(c) + 300) * 1.3 / 2**20)))  # built in memory, not on disk
             c.execute(f"SET LOCAL maintenance_work_mem = '{mb}MB'")
-            c.execute(HNSW)
+            # Above ivf_above chunks: inverted lists (√n of them), whose recall holds at a million chunks where an
+            # HNSW graph with pgvector's defaults fell to 0.79 (benchmarks/scale.py), and which builds in minutes
+            self.vector_index = "ivf" if total >= self.ivf_above else "hnsw"
+            c.execute(IVF.format(max(16, int(total**0.5))) if self.vector_index == "ivf" else self.hnsw)
         c.execute("ANALYZE tanya_postings, tanya_chunks, tanya_df, tanya_articles")  # plans fit the new sizes at once
-        manifest = manifest | {"vector_index": "hnsw", "generation": g}
+        manifest = manifest | {"vector_index": self.vector_index, "generation": g}
         c.execute(
             "INSERT INTO tanya_generations (id, manifest, chunks, avgdl) VALUES (%s, %s, %s, %s)",
             [g, json.dumps(manifest, ensure_ascii=False), n, float(avgdl or 0.0)],
@@ -245,6 +257,11 @@ class PostgresWriter:
             self.conn.rollback()
         finally:
             self.conn.close()
+
+
+def _vector_index(conn: psycopg.Connection[Any]) -> str | None:
+    names = {r[0] for r in conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'tanya_chunks'")}
+    return "ivf" if "tanya_chunks_ivf" in names else "hnsw" if "tanya_chunks_hnsw" in names else None
 
 
 def _dim(conn: psycopg.Connection[Any]) -> int:

@@ -71,9 +71,13 @@ class Settings:
     # The index store: empty = local files in index_dir (one machine); postgresql://… = PostgreSQL with pgvector,
     # shared by several app servers. A secret (it may hold a password): never in a repr.
     database_url: str = field(default="", repr=False)
-    flat_limit: int = 200_000  # local store: exact (flat) vector search up to this many chunks, IVF above
-    nprobe: int = 32  # local IVF: inverted lists scanned per question
+    # Vector index by size: up to ivf_above chunks the local store searches exactly and postgres an HNSW graph;
+    # above it both use inverted lists (IVF), scanning nprobe lists per question
+    ivf_above: int = 200_000
+    nprobe: int = 32
     ef_search: int = 100  # postgres HNSW: candidate list per question (recall against speed)
+    hnsw_m: int = 16  # postgres HNSW graph: links per node and the build's candidate list (pgvector's defaults)
+    hnsw_ef_construction: int = 64
     as_of: str = ""  # reference date (YYYY-MM-DD) for 'bulan lalu', 'saat ini' …; empty: today
 
     def __post_init__(self) -> None:
@@ -130,9 +134,11 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("max_upload_mb", 0.0, 1e6),
     ("max_file_mb", 0.0, 1e6),
     ("max_article_chunks", 0, 10_000_000),
-    ("flat_limit", 1, 10**12),
+    ("ivf_above", 1, 10**12),
     ("nprobe", 1, 1_000_000),
     ("ef_search", 1, 1000),
+    ("hnsw_m", 2, 100),
+    ("hnsw_ef_construction", 4, 1000),
 )
 
 

@@ -4,7 +4,7 @@ swapped generation folders.
 Layout: `index/CURRENT` names the live generation folder `index/gen-…/` holding `manifest.json`,
 `vectors.faiss`, `store.sqlite` and the BM25 arrays. A build writes a new generation and then replaces `CURRENT`
 with `os.replace`, so a crash at any point leaves the previous generation loadable. No pickle anywhere. Vectors
-are searched exactly (flat) up to `Settings.flat_limit` chunks and through an IVF index above it.
+are searched exactly (flat) up to `Settings.ivf_above` chunks and through an IVF index above it.
 """
 
 from __future__ import annotations
@@ -51,10 +51,10 @@ CREATE TABLE IF NOT EXISTS clusters (article_id TEXT PRIMARY KEY REFERENCES arti
 class LocalWriter:
     """A new generation folder being written; `commit()` makes it live atomically (a `StoreWriter`)."""
 
-    def __init__(self, index_dir: Path, dim: int, base: Path | None, flat_limit: int = 200_000) -> None:
+    def __init__(self, index_dir: Path, dim: int, base: Path | None, ivf_above: int = 200_000) -> None:
         index_dir.mkdir(parents=True, exist_ok=True)
         self.index_dir = index_dir
-        self.flat_limit = flat_limit
+        self.ivf_above = ivf_above
         self.path = index_dir / f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
         self.path.mkdir()
         try:  # interrupted while copying the base (Ctrl-C): no half-made folder is left behind
@@ -125,7 +125,7 @@ class LocalWriter:
         self.db.commit()
         BM25Index.build(self.db.execute("SELECT id, terms FROM chunks ORDER BY id")).save(self.path)
         self.db.close()
-        if self.vectors.ntotal >= self.flat_limit and isinstance(self.vectors, faiss.IndexIDMap2):
+        if self.vectors.ntotal >= self.ivf_above and isinstance(self.vectors, faiss.IndexIDMap2):
             self.vectors = to_ivf(self.vectors)
         manifest = manifest | {"vector_index": "ivf" if isinstance(self.vectors, faiss.IndexIVF) else "flat"}
         faiss.write_index(self.vectors, str(self.path / "vectors.faiss"))
@@ -263,7 +263,7 @@ def open_reader(settings: Settings) -> LocalReader:
 def open_writer(settings: Settings, dim: int, incremental: bool) -> LocalWriter:
     """A new generation, copied from the live one when `incremental`."""
     base = current_generation(settings.index_dir) if incremental else None
-    return LocalWriter(settings.index_dir, dim, base, settings.flat_limit)
+    return LocalWriter(settings.index_dir, dim, base, settings.ivf_above)
 
 
 def live_generation(settings: Settings) -> str | None:

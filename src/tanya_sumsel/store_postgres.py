@@ -28,7 +28,7 @@ class PostgresReader:
     """One committed generation, read through per-thread connections (a `StoreReader`)."""
 
     def __init__(self, settings: Settings) -> None:
-        self.url, self.ef_search = settings.database_url, settings.ef_search
+        self.url, self.ef_search, self.probes = settings.database_url, settings.ef_search, settings.nprobe
         latest = latest_generation(connect(self.url))
         if latest is None:
             raise IndexMissingError(f"Belum ada indeks di {redact(self.url)}. Jalankan: tanya-sumsel index")
@@ -48,7 +48,7 @@ class PostgresReader:
         return f"{redact(self.url)}#{self.gen}"
 
     def _rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
-        return connect(self.url, self.ef_search).execute(sql, params).fetchall()  # type: ignore[arg-type]
+        return connect(self.url, self.ef_search, self.probes).execute(sql, params).fetchall()  # type: ignore[arg-type]
 
     def _filter(self, allow: np.ndarray | None, column: str = "id") -> tuple[str, list[object]]:
         """The SQL condition for a view's mask: the shown ids, or the hidden ones when they are fewer (every live

@@ -8,7 +8,7 @@ PostgreSQL: TANYA_DATABASE_URL (an empty database), else a server from pgserver-
 - latency: the 5,044-article index (CLICK-ID + written sets, e5; the one time_overhead.py uses) copied into
   postgres through the seam (no re-embedding), then answer() interleaved on both stores.
 - concurrent: 4 processes × 10 rounds × 20 concurrent questions on postgres while this process keeps updating the
-  index (removing and re-adding 40 articles); counts errors and citations whose quote is not in its article.
+  index (removing and re-adding the dated set's 12 articles); counts errors and citations whose quote is not in its article.
 """
 
 from __future__ import annotations
@@ -172,7 +172,7 @@ def part_concurrent(pg: Settings, root: Path) -> None:
     t = time.perf_counter()
     for p in procs:
         p.start()
-    dated = sorted(corpus.glob("02_*"))[0]  # the dated set's 40 articles go out and come back, update after update
+    dated = sorted(corpus.glob("02_*"))[0]  # the dated set's 12 articles go out and come back, update after update
     updates = 0
     while any(p.is_alive() for p in procs):
         aside = root / "aside.jsonl"

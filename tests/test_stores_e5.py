@@ -25,7 +25,9 @@ def test_local_and_postgres_give_the_same_answers(sumsel: Settings, embedder, da
     questions = [json.loads(x) for x in (DATA / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(questions) >= 30
     for q in questions:
-        got = {k: answer(q["question"], settings=s, retriever=retrievers[k], as_of="2026-01-28") for k, s in stores.items()}
+        got = {
+            k: answer(q["question"], settings=s, retriever=retrievers[k], as_of="2026-01-28") for k, s in stores.items()
+        }
         local, postgres = got["local"], got["postgres"]
         assert postgres.text == local.text, q["id"]
         assert [(c.article_id, c.start, c.end) for c in postgres.citations] == [

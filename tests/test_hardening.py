@@ -147,7 +147,7 @@ def test_builds_killed_at_random_points_keep_the_previous_index_and_resume(fresh
     first = build_index(fresh, embedder=embedder)
     before = current_generation(fresh.index_dir)
     records = [json.loads(x) for f in (DATA, ROOT / "tests" / "data" / "dated") for x in open(f / "articles.jsonl")]
-    for copy in range(3):  # ~300 chunks: more than ten short runs can finish
+    for copy in range(5):  # ~500 chunks: more than ten short runs can finish, even on an idle machine
         for r in records:
             r = {**r, "id": f"{r['id']}-{copy}", "text": f"{r['text']} (Salinan arsip {copy}.)"}
             (fresh.corpus_dir / f"{r['id']}.jsonl").write_text(json.dumps(r) + "\n", encoding="utf-8")
@@ -177,7 +177,8 @@ def test_builds_killed_at_random_points_keep_the_previous_index_and_resume(fresh
             deadline = time.time() + 120
             while in_cache() <= cached[-1] and time.time() < deadline and proc.poll() is None:
                 time.sleep(0.1)
-            time.sleep(rng.uniform(0.0, 1.5))
+            time.sleep(rng.uniform(0.0, 0.8))
+        assert proc.poll() is None, "a run finished before it was killed: give the test a larger corpus"
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         assert current_generation(fresh.index_dir) == before  # the live index is the one from before the kills

@@ -21,7 +21,7 @@ from .rerank import Candidate, rerank
 from .results import Passage
 from .settings import Settings
 from .storage import live_generation, open_reader
-from .store import StoreReader
+from .store import StoredChunk, StoreReader
 from .subject import is_whole_article
 from .textnorm import terms
 from .view import Catalog, ViewSpec
@@ -147,11 +147,14 @@ class Retriever:
         dense, keyword, vector = self.candidates(question)
         hits = fuse(dense, keyword, self.settings.fusion, self.settings.dense_weight)
         relevance: dict[int, float] = {}
-        if self.settings.rerank_depth > 1 and dense and keyword:
-            hits, relevance = self._rerank(question, hits[: max(k, self.settings.rerank_depth)], dense, keyword, vector)
-        hits = hits[: 4 * k]  # overlapping chunks merge below, so take more than k
-        chunks = self.store.chunks([cid for cid, _ in hits])
+        reranked = self.settings.rerank_depth > 1 and dense and keyword
+        # More than k (overlapping chunks merge below); one lookup serves the reranker and the passages alike
+        window = hits[: max(k, self.settings.rerank_depth)] if reranked else hits[: 4 * k]
+        chunks = self.store.chunks([cid for cid, _ in window])
         cosine = self.store.cosines(list(chunks), vector) if vector is not None else {}
+        if reranked:
+            hits, relevance = self._rerank(question, window, dense, keyword, vector, chunks, cosine)
+        hits = hits[: 4 * k]
         out: list[Passage] = []
         for cid, score in hits:
             if len(out) == k:
@@ -199,13 +202,19 @@ class Retriever:
         dense: list[tuple[int, float]],
         keyword: list[tuple[int, float]],
         vector: np.ndarray | None,
+        chunks: dict[int, StoredChunk] | None = None,
+        cosines: dict[int, float] | None = None,
     ) -> list[Candidate]:
-        """The fused `hits` as the reranker sees them: text plus fused, dense and BM25 scores."""
-        texts = {cid: ch.text for cid, ch in self.store.chunks([cid for cid, _ in hits]).items()}
+        """The fused `hits` as the reranker sees them: text plus fused, dense and BM25 scores (`chunks` and
+        `cosines`, when the caller has looked them up for these hits already, are not fetched again)."""
+        found = chunks if chunks is not None else self.store.chunks([cid for cid, _ in hits])
+        texts = {cid: ch.text for cid, ch in found.items()}
         cosine, bm25 = dict(dense), dict(keyword)
         missing = [cid for cid, _ in hits if cid not in cosine]
         if missing and vector is not None:  # found by BM25 only: score them on the dense side too
-            cosine.update(self.store.cosines(missing, vector))
+            cosine.update(
+                {c: cosines[c] for c in missing} if cosines is not None else self.store.cosines(missing, vector)
+            )
         return [Candidate(cid, texts[cid], score, cosine.get(cid, 0.0), bm25.get(cid, 0.0)) for cid, score in hits]
 
     def _rerank(
@@ -215,10 +224,13 @@ class Retriever:
         dense: list[tuple[int, float]],
         keyword: list[tuple[int, float]],
         vector: np.ndarray | None,
+        chunks: dict[int, StoredChunk],
+        cosines: dict[int, float],
     ) -> tuple[list[tuple[int, float]], dict[int, float]]:
         """`hits` reordered by the learned reranker, scored by its softmax probability over them, and its raw
         score per chunk."""
-        ranked = rerank(question, self.rerank_candidates(hits, dense, keyword, vector), self.store.idf)
+        candidates = self.rerank_candidates(hits, dense, keyword, vector, chunks, cosines)
+        ranked = rerank(question, candidates, self.store.idf)
         logits = np.array([s for _, s in ranked])
         probs = np.exp(logits - logits.max())
         probs /= probs.sum()

@@ -1,4 +1,4 @@
-"""Command line: `tanya-sumsel index | ask | info | serve`. Parses arguments, calls the API, prints."""
+"""Command line: `tanya-sumsel index | ask | add | update | info | serve …`. Parses arguments, calls the API, prints."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+from . import cli_feeds
 from .errors import InputError, TanyaError
 from .settings import Settings
 
@@ -30,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="bangun atau perbarui indeks dari folder korpus")
     _common(p)
     p.add_argument("--rebuild", action="store_true", help="bangun ulang seluruhnya")
+
+    cli_feeds.register(sub, _common)
 
     p = sub.add_parser("ask", help="ajukan pertanyaan")
     _common(p)
@@ -256,6 +259,7 @@ COMMANDS = {
     "serve": _cmd_serve,
     "check": _cmd_check,
     "hash-password": _cmd_hash_password,
+    **cli_feeds.COMMANDS,
 }
 
 
@@ -265,7 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
     if not args.verbose:
-        for noisy in ("sentence_transformers", "transformers", "faiss", "httpx"):
+        for noisy in ("sentence_transformers", "transformers", "faiss", "httpx", "trafilatura", "htmldate"):
             logging.getLogger(noisy).setLevel(logging.ERROR)
     settings = None
     try:

@@ -53,3 +53,12 @@ class EmbedderError(TanyaError):
 
 class GeneratorError(TanyaError):
     """The configured language model failed; callers fall back to the extractive answer."""
+
+
+class FetchError(InputError):
+    """A URL could not be fetched or holds no article or feed; the message names the URL and the reason."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason

@@ -12,7 +12,8 @@ from pathlib import Path
 from .dates import parse_date, url_date
 from .errors import CorpusError
 
-SUPPORTED = (".txt", ".md", ".json", ".jsonl")
+SUPPORTED = (".txt", ".md", ".json", ".jsonl", ".html", ".htm")
+HTML = (".html", ".htm")
 # "HALOPOS.ID|PALEMBANG – body" (the founding article's shape)
 _PIPE_DATELINE = re.compile(r"^\s*([^|\n]{2,60}?)\s*\|\s*([^\n–—-]{2,60}?)\s*[–—-]+\s*")
 # "PALEMBANG, KOMPAS.com - body" (common Indonesian dateline)
@@ -155,6 +156,28 @@ def _split_title(raw: str, suffix: str) -> tuple[str | None, str]:
     return (first, rest) if looks_like_title else (None, clean_text(raw))
 
 
+def _from_html(path: Path, rel: str) -> Article | Problem:
+    """A saved web page: its article extracted with trafilatura (webpage.py); the id comes from its canonical URL,
+    so the same page saved twice, or saved and fetched, is one article."""
+    from .webcorpus import article_id
+    from .webpage import extract_article
+
+    try:
+        page = extract_article(path.read_bytes())
+        return make_article(
+            page.text,
+            path=rel,
+            id=article_id(page.url) if page.url else None,
+            title=page.title,
+            source=page.source,
+            place=page.place,
+            date=page.date,
+            url=page.url,
+        )
+    except (OSError, ValueError) as exc:
+        return Problem(rel, str(exc))
+
+
 def _read_text(path: Path) -> str:
     data = path.read_bytes()
     if b"\x00" in data[:8192]:
@@ -169,6 +192,9 @@ def _read_text(path: Path) -> str:
 def parse_file(path: Path, rel: str) -> Iterator[Article | Problem]:
     """Yield the articles of one file, or a `Problem` for each part that cannot be read."""
     suffix = path.suffix.lower()
+    if suffix in HTML:  # pages bring their own encoding (declared in the page, or detected)
+        yield _from_html(path, rel)
+        return
     try:
         raw = _read_text(path)
     except (OSError, ValueError) as exc:
@@ -220,12 +246,14 @@ def load_corpus(corpus_dir: Path, max_file_mb: float = 0.0) -> Corpus:
     if not corpus_dir.is_dir():
         raise CorpusError(
             f"Folder korpus {corpus_dir} tidak ada. Buat folder itu dan isi dengan artikel "
-            f"(.txt, .md, .json, .jsonl), atau tunjuk folder lain dengan --corpus / TANYA_CORPUS_DIR."
+            f"(.txt, .md, .json, .jsonl, .html) atau tambahkan dari web (tanya-sumsel add URL), atau tunjuk folder lain dengan --corpus / TANYA_CORPUS_DIR."
         )
     articles: dict[str, Article] = {}
     problems: list[Problem] = []
     for path in iter_corpus_files(corpus_dir):
         rel = path.relative_to(corpus_dir).as_posix()
+        if path.suffix.lower() in HTML and path.with_suffix(".json").is_file():
+            continue  # the raw copy of a fetched article: the record beside it is what gets indexed
         if path.suffix.lower() not in SUPPORTED:
             problems.append(Problem(rel, f"jenis berkas tidak didukung (gunakan {', '.join(SUPPORTED)})"))
             continue
@@ -252,7 +280,7 @@ def load_corpus(corpus_dir: Path, max_file_mb: float = 0.0) -> Corpus:
         detail = "; ".join(str(p) for p in problems[:5])
         raise CorpusError(
             f"Korpus {corpus_dir} tidak berisi artikel yang bisa dibaca{': ' + detail if detail else ''}. "
-            "Tambahkan berkas .txt, .md, .json atau .jsonl lalu jalankan: tanya-sumsel index"
+            "Tambahkan berkas .txt, .md, .json, .jsonl atau .html lalu jalankan: tanya-sumsel index"
         )
     return Corpus(tuple(articles.values()), tuple(problems))
 

@@ -78,6 +78,14 @@ class Settings:
     ef_search: int = 100  # postgres HNSW: candidate list per question (recall against speed)
     hnsw_m: int = 16  # postgres HNSW graph: links per node and the build's candidate list (pgvector's defaults)
     hnsw_ef_construction: int = 64
+    # Fetching web pages and feeds (tanya-sumsel add / update): per-request timeout, largest page, pause between two
+    # requests to one host (robots.txt's Crawl-delay when longer), retries with backoff, and the User-Agent sent
+    fetch_timeout: float = 15.0
+    fetch_max_mb: float = 10.0
+    fetch_delay: float = 1.0
+    fetch_retries: int = 2
+    fetch_backoff: float = 1.0  # seconds before the first retry, doubled for each next one
+    user_agent: str = "TanyaSumsel/0.1 (+https://pypi.org/project/tanya-sumsel/; pembaca berita)"
     as_of: str = ""  # reference date (YYYY-MM-DD) for 'bulan lalu', 'saat ini' …; empty: today
 
     def __post_init__(self) -> None:
@@ -139,6 +147,11 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("ef_search", 1, 1000),
     ("hnsw_m", 2, 100),
     ("hnsw_ef_construction", 4, 1000),
+    ("fetch_timeout", 0.1, 600),
+    ("fetch_max_mb", 0.01, 1000),
+    ("fetch_delay", 0.0, 3600),
+    ("fetch_retries", 0, 10),
+    ("fetch_backoff", 0.0, 600),
 )
 
 

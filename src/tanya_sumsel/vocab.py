@@ -52,3 +52,10 @@ PREV_CUES = (  # the words just before an answer of each kind: place, speaker, c
     frozenset("pada tanggal sejak hingga tahun bulan".split()),
     frozenset("sebanyak sekitar mencapai sebesar senilai hanya lebih hampir total".split()),
 )
+# Lines of a news page that open this way are site furniture, not article text
+BOILERPLATE_LEADS = tuple(
+    "Baca juga|Baca pula|Simak juga|Lihat juga|Berita terkait|Artikel terkait|Berita lainnya|Simak breaking news|"
+    "Dapatkan update|Ikuti kami|Ikuti berita|Follow|Editor:|Pewarta:|Penulis:|Reporter:|Sumber:|COPYRIGHT|Hak cipta|"
+    "ADVERTISEMENT|Scroll untuk|Scroll to continue|Share this|Bagikan|Like this|Tag:|Tags:|Kunjungi|Download aplikasi|"
+    "Diposting pada|Diterbitkan pada|Dipublikasikan pada|Oleh Redaksi|Oleh Admin".split("|")
+)

@@ -1,0 +1,108 @@
+"""The polite fetcher against a loopback HTTP server (tests/websites.py): every bad case is a `FetchError` that
+names the URL and the reason; robots.txt, per-host pauses, retries, conditional GET and the User-Agent hold."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tanya_sumsel.errors import FetchError
+from tanya_sumsel.fetch import Fetcher
+from tanya_sumsel.settings import Settings
+
+from .websites import Site
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    with Site() as s:
+        yield s
+
+
+def _settings(tmp_path: Path, **kw: object) -> Settings:
+    base = {"fetch_delay": 0.0, "fetch_backoff": 0.01, "fetch_timeout": 1.0, "fetch_retries": 2}
+    return Settings.from_env(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", **{**base, **kw})
+
+
+def _fails(fetcher: Fetcher, url: str, match: str) -> FetchError:
+    with pytest.raises(FetchError, match=match) as info:
+        fetcher.get(url)
+    assert str(info.value).startswith(url), "the message names the URL"
+    return info.value
+
+
+def test_status_errors_and_retries(site: Site, tmp_path: Path) -> None:
+    site.add("/gagal", status=500, body=b"error")
+    flaky = site.add("/sibuk", body=b"<html>ok</html>", fail_first=2)
+    with Fetcher(_settings(tmp_path)) as f:
+        _fails(f, site.url("/tidak-ada"), r"HTTP 404 \(halaman tidak ditemukan\)")
+        assert site.requests("/tidak-ada") == ["/tidak-ada"], "a 404 is not retried"
+        _fails(f, site.url("/gagal"), r"HTTP 500 .*setelah 3 percobaan")
+        assert len(site.requests("/gagal")) == 3, "500 is retried fetch_retries times"
+        assert f.get(flaky).body == b"<html>ok</html>", "two 503s, then the page"
+
+
+def test_timeouts_redirect_loops_and_huge_pages(site: Site, tmp_path: Path) -> None:
+    site.add("/lambat", body=b"<html>late</html>", delay=1.5)
+    site.add("/a", status=302, headers={"Location": "/b"})
+    site.add("/b", status=301, headers={"Location": "/a"})
+    site.add("/pindah", status=301, headers={"Location": "/tujuan"})
+    site.add("/tujuan", body=b"<html>here</html>")
+    site.add("/besar", size=50_000_000)  # 50 MB with Content-Length
+    site.add("/besar-stream", size=50_000_000, no_length=True)  # 50 MB streamed without it
+    with Fetcher(_settings(tmp_path, fetch_retries=0, fetch_max_mb=2)) as f:
+        _fails(f, site.url("/lambat"), r"waktu habis \(batas 1 dtk\)")
+        _fails(f, site.url("/a"), r"pengalihan berulang")
+        moved = f.get(site.url("/pindah"))
+        assert moved.url == site.url("/tujuan") and moved.body == b"<html>here</html>"
+        _fails(f, site.url("/besar"), r"terlalu besar \(50\.0 MB, batas 2 MB")
+        _fails(f, site.url("/besar-stream"), r"terlalu besar \(batas 2 MB")
+        _fails(f, "ftp://example.test/x", r"http:// atau https://")
+
+
+def test_robots_txt_is_respected_with_its_crawl_delay(site: Site, tmp_path: Path) -> None:
+    site.add(
+        "/robots.txt", body=b"User-agent: TanyaSumsel\nDisallow: /rahasia\nCrawl-delay: 1\n", content_type="text/plain"
+    )
+    site.add("/rahasia/x", body=b"<html>no</html>")
+    for n in range(3):
+        site.add(f"/boleh/{n}", body=b"<html>yes</html>")
+    with Fetcher(_settings(tmp_path)) as f:
+        _fails(f, site.url("/rahasia/x"), "dilarang oleh robots.txt")
+        for n in range(3):
+            f.get(site.url(f"/boleh/{n}"))
+    assert "/rahasia/x" not in site.requests()
+    times = [t for t, path, _ in site.log if path.startswith("/boleh/")]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert min(gaps) >= 0.95, f"Crawl-delay 1 s between requests to one host, got {gaps}"
+
+
+def test_unreachable_robots_txt_means_nothing_is_fetched(site: Site, tmp_path: Path) -> None:
+    site.add("/robots.txt", status=503, body=b"down", content_type="text/plain")
+    site.add("/berita", body=b"<html>x</html>")
+    with Fetcher(_settings(tmp_path)) as f:
+        _fails(f, site.url("/berita"), r"robots\.txt tidak bisa dibaca")
+    assert "/berita" not in site.requests()
+
+
+def test_user_agent_and_conditional_get(site: Site, tmp_path: Path) -> None:
+    url = site.add("/rss", body=b"<rss/>", content_type="application/rss+xml", etag='"v7"')
+    with Fetcher(_settings(tmp_path)) as f:
+        first = f.get(url)
+        again = f.get(url, etag=first.headers["etag"])
+    assert (first.status, first.body, again.status, again.body) == (200, b"<rss/>", 304, b"")
+    headers = [h for _, path, h in site.log if path == "/rss"]
+    assert headers[0]["User-Agent"].startswith("TanyaSumsel/") and headers[1]["If-None-Match"] == '"v7"'
+
+
+def test_per_host_pause(site: Site, tmp_path: Path) -> None:
+    for n in range(3):
+        site.add(f"/p/{n}", body=b"<html>p</html>")
+    with Fetcher(_settings(tmp_path, fetch_delay=0.25)) as f:
+        for n in range(3):
+            f.get(site.url(f"/p/{n}"))
+    times = [t for t, path, _ in site.log if path.startswith("/p/")]
+    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.23

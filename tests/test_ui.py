@@ -100,7 +100,7 @@ def test_login_required_when_auth_is_set(tmp_path, server) -> None:
 
 
 def test_upload_checks_and_delete(fresh, tmp_path) -> None:
-    from tanya_sumsel.ui import delete_article, save_uploads
+    from tanya_sumsel.ui_corpus import delete_article, save_uploads
 
     good = tmp_path / "baru.txt"
     good.write_text("Jalan Tol Baru\nJalan tol Kayuagung dibuka Selasa (3/3/2026).", encoding="utf-8")

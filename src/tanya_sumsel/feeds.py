@@ -8,16 +8,18 @@ import datetime as dt
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urljoin
 
 from .embed import Embedder
 from .errors import FetchError, InputError, TanyaError
-from .fetch import Fetched, Fetcher
 from .index import BuildReport, build_index
 from .settings import Settings
 from .webcorpus import Catalogue, load_feeds, normalize_url, save_feeds
 from .webpage import WebArticle, extract_article
+
+if TYPE_CHECKING:  # the HTTP client loads only when something is fetched (not on every `ask`)
+    from .fetch import Fetched, Fetcher
 
 Progress = Callable[[int, int], None]
 Status = Literal["added", "updated", "skipped", "failed"]
@@ -214,6 +216,8 @@ def _run(
     fetcher: Fetcher | None,
 ) -> AddReport:
     started = time.perf_counter()
+    from .fetch import Fetcher
+
     own = fetcher is None
     fetcher = fetcher or Fetcher(settings)
     run = _Run(settings, fetcher, Catalogue(settings.corpus_dir), load_feeds(settings.corpus_dir))

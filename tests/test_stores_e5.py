@@ -7,6 +7,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tanya_sumsel import answer
 from tanya_sumsel.index import build_index
 from tanya_sumsel.retrieve import Retriever
@@ -38,6 +40,7 @@ def test_local_and_postgres_give_the_same_answers(sumsel: Settings, embedder, da
             assert retrievers["postgres"].article(c.article_id).text[c.start : c.end] == c.quote
 
 
+@pytest.mark.slow  # real processes with the real e5 model
 def test_cli_on_postgres(database_url: str, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.websites import STORIES, Site, Story, page_for, rss  # noqa: E402
+from tests.websites import STORIES, Site, Story  # noqa: E402
 
 from tanya_sumsel.cli_feeds import _bar  # noqa: E402
 from tanya_sumsel.embed import load_embedder  # noqa: E402
@@ -73,15 +73,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="tanya-feeds-"))
     embedder = load_embedder(Settings.from_env())
     with Site() as site:
-        pages = [page_for(i % 12, s, site.port) for i, s in enumerate(stories(args.items))]
-        for page in pages:
-            site.add_page(page)
-        feed = site.add(
-            "/rss",
-            body=rss([(p.url, p.story.title, p.story.date) for p in pages]),
-            content_type="application/rss+xml",
-            etag='"b1"',
-        )
+        pages, feed = site.serve(stories(args.items), etag='"b1"')
 
         # baseline: the same articles as local records, indexed from disk (what `tanya-sumsel index` does)
         base_corpus = tmp / "base" / "corpus"

@@ -64,13 +64,7 @@ def _no_partial_files(settings: Settings) -> None:
 
 
 def test_feed_then_update_fetches_nothing_new(site: Site, settings: Settings) -> None:
-    pages = _serve(site)
-    feed = site.add(
-        "/rss",
-        body=rss([(p.url, p.story.title, p.story.date) for p in pages]),
-        content_type="application/rss+xml; charset=utf-8",
-        etag='"1"',
-    )
+    pages, feed = site.serve(STORIES[:6], etag='"1"')
     emb = HashEmbedder()
     build_index(settings, embedder=emb)  # the corpus already indexed: the feed's articles are added to it
     report = add([feed], settings, embedder=emb)
@@ -183,3 +177,31 @@ def test_no_url_and_no_feed_are_refused(settings: Settings) -> None:
         add(["  "], settings)
     with pytest.raises(InputError, match="Belum ada feed"):
         update_feeds(settings)
+
+
+def test_a_feed_item_with_a_newer_date_is_fetched_again_and_replaces_its_article(
+    site: Site, settings: Settings
+) -> None:
+    stories = list(STORIES[3:5])
+    pages, feed = site.serve(stories, etag='"a"')
+    emb = HashEmbedder()
+    assert len(add([feed], settings, embedder=emb).of("added")) == 2
+    changed = replace_story(
+        stories[0], date="2025-08-13", paragraphs=(*stories[0].paragraphs[:2], "Ralat: angka stunting 18,4 persen.")
+    )
+    site.add_page(page_for(0, changed, site.port))
+    site.add(
+        "/rss",
+        body=rss([(pages[0].url, changed.title, changed.date), (pages[1].url, stories[1].title, stories[1].date)]),
+        content_type="application/rss+xml",
+        etag='"b"',
+    )
+    before = len(site.log)
+    report = update_feeds(settings, embedder=emb)
+    fetched = [p for _, p, _ in site.log[before:]]
+    assert fetched == ["/robots.txt", "/rss", pages[0].path], "only the item whose date changed"
+    assert [(o.status, o.url) for o in report.of("updated")] == [("updated", pages[0].url)]
+    assert [o.detail for o in report.of("skipped")] == ["sudah ada"]
+    text = next(a.text for a in load_corpus(settings.corpus_dir).articles if a.url == pages[0].url)
+    assert "18,4 persen" in text and len(_records(settings)) == 2
+    assert build_index(settings, rebuild=True, embedder=emb).added == 3  # offline: rebuilt from the records alone

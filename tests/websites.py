@@ -640,6 +640,14 @@ class Site:
         ctype = f"text/html; charset={page.charset}" if page.charset else "text/html"
         return self.add(page.path, body=page.html, content_type=ctype)
 
+    def serve(self, stories: list[Story] | tuple[Story, ...], etag: str = "") -> tuple[list[Page], str]:
+        """Serve each story as a page (layouts in turn) and an RSS feed of them at /rss; returns (pages, feed URL)."""
+        pages = [page_for(i % len(LAYOUTS), story, self.port) for i, story in enumerate(stories)]
+        for page in pages:
+            self.add_page(page)
+        items = [(p.url, p.story.title, p.story.date) for p in pages]
+        return pages, self.add("/rss", body=rss(items), content_type="application/rss+xml", etag=etag)
+
     def requests(self, prefix: str = "") -> list[str]:
         """Paths requested so far (optionally only those under `prefix`)."""
         return [p for _, p, _ in self.log if p.startswith(prefix)]

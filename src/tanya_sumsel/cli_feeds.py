@@ -79,7 +79,11 @@ def cmd_update(args: argparse.Namespace, settings: Settings) -> int:
         if not args.watch:
             return code
         print(f"Pemeriksaan berikutnya dalam {args.watch:g} dtk (Ctrl+C berhenti).", flush=True)
-        time.sleep(args.watch)
+        try:
+            time.sleep(args.watch)
+        except KeyboardInterrupt:  # the way to stop watching: not a failure
+            print("Berhenti memantau feed.")
+            return code
 
 
 COMMANDS = {"add": cmd_add, "feeds": cmd_feeds, "update": cmd_update}

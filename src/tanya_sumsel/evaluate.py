@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from .ask import answer
+from .embed import embedder_id
 from .errors import InputError
-from .index import build_index, chunking_params, embedder_id
+from .index import build_index, chunking_params
 from .results import Answer
 from .retrieve import load_retriever
 from .settings import Settings

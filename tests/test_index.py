@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from tanya_sumsel.embed import E5_INT8_ID
 from tanya_sumsel.errors import IndexMismatchError
 from tanya_sumsel.index import build_index
 from tanya_sumsel.local_files import current_generation, read_manifest
@@ -15,7 +16,7 @@ from .conftest import CountingEmbedder
 
 def test_manifest_describes_the_index(built) -> None:
     manifest = read_manifest(built.index_dir)
-    assert manifest["embedder"] == {"id": "multilingual-e5-small-q4", "dim": 384, "backend": "e5"}
+    assert manifest["embedder"] == {"id": E5_INT8_ID, "dim": 384, "backend": "onnx-int8"}  # the default build
     assert manifest["counts"]["articles"] == 3 and manifest["counts"]["chunks"] >= 7
     assert manifest["date_range"] == {"min": "2025-08-12", "max": "2026-02-03"}
     assert manifest["chunking"]["max_words"] == built.chunk_max_words

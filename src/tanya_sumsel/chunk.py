@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .ingest import Article, Corpus, Problem
 
@@ -70,6 +71,11 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 def split_sentences(text: str) -> list[Sentence]:
     """Split Indonesian text into sentences, keeping titles (Dr., H.), initials, numbers and quotations intact."""
+    return list(_split(text) if len(text) <= 2500 else _split.__wrapped__(text))
+
+
+@lru_cache(maxsize=4096)  # a candidate chunk is split by the reranker, the sentence ranker and the timeline alike
+def _split(text: str) -> tuple[Sentence, ...]:
     out: list[Sentence] = []
     start = 0
     quotes = _Quotes(text)
@@ -84,7 +90,7 @@ def split_sentences(text: str) -> list[Sentence]:
         _append(out, text, start, end)
         start = m.end()
     _append(out, text, start, len(text))
-    return out
+    return tuple(out)
 
 
 class _Quotes:

@@ -22,6 +22,7 @@ from .embed_cache import EmbeddingCache
 from .errors import IndexDamagedError, IndexMismatchError, TanyaError
 from .ingest import Article, Problem, files_fingerprint, load_corpus
 from .settings import Settings
+from .stem_cache import load_stems, save_stems
 from .storage import live_generation, live_manifest, open_reader, open_writer, store_kind, update_manifest
 from .store import FORMAT_VERSION, StoreWriter
 from .syndication import clusters, from_bytes, signature, to_bytes
@@ -137,6 +138,7 @@ def build_index(
     """Build `settings.index_dir` from `settings.corpus_dir`, embedding only new or changed articles."""
     settings = settings or Settings.from_env()
     started = time.perf_counter()
+    load_stems(settings)
     corpus = limit_chunks(
         load_corpus(settings.corpus_dir, settings.max_file_mb),
         settings.max_article_chunks,
@@ -193,6 +195,7 @@ def build_index(
                 "problems": [str(p) for p in corpus.problems[:100]],
             }
             path = gen.commit(manifest)
+            save_stems(settings)
             cache.discard()  # its vectors are in the live index now
         except BaseException:
             gen.abort()

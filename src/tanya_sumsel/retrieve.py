@@ -7,12 +7,9 @@ import logging
 import threading
 from collections.abc import Iterable
 from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 
-import faiss
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from .embed import Embedder, load_embedder
 from .index import build_index, check_compatible
@@ -20,6 +17,7 @@ from .ingest import Article, files_fingerprint
 from .rerank import Candidate, rerank
 from .results import Passage
 from .settings import Settings
+from .stem_cache import load_stems
 from .storage import live_generation, open_reader
 from .store import StoredChunk, StoreReader
 from .subject import is_whole_article
@@ -287,14 +285,7 @@ def load_retriever(settings: Settings | None = None, *, progress: object = None)
         cached = _LOADED.get(key)
         if cached and gen is not None and cached[0] == gen and cached[1].settings == settings:
             return cached[1]
+        load_stems(settings)
         retriever = Retriever(open_reader(settings), load_embedder(settings, for_queries=True), settings)
         _LOADED[key] = (retriever.store.generation, retriever)
         return retriever
-
-
-@lru_cache(maxsize=1)
-def pin_query_threads() -> None:
-    """One FAISS and one BLAS thread on the query path: on 2 cores, idle-spinning OpenBLAS threads left by the
-    short-answer model's matrix product slowed the next question's embedding 3× (measured p50 42 → 16 ms)."""
-    faiss.omp_set_num_threads(1)
-    threadpool_limits(1, user_api="blas")

@@ -7,6 +7,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -149,6 +150,14 @@ def _pattern_spans(sentence: str, toks: list[tuple[str, int, int]]) -> dict[str,
     return found
 
 
+@lru_cache(maxsize=8192)  # the question-independent part of a context: its tokens, candidate and pattern spans
+def _context_spans(
+    text: str, max_words: int
+) -> tuple[list[tuple[str, int, int]], list[tuple[int, int]], dict[str, list[tuple[int, int]]]]:
+    local = [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text)]
+    return local, _spans([t[0] for t in local], max_words), _pattern_spans(text, local)
+
+
 def _keys(words: list[str], spans: list[tuple[int, int]]) -> list[str]:
     low = [w.lower() if w[0].isalnum() else "" for w in words]
     return [" ".join(w for w in low[i:j] if w) for i, j in spans]
@@ -168,13 +177,12 @@ def features(
     found_all: dict[str, list[tuple[int, int]]] = {}
     for ctx in contexts:
         offset = len(toks)
-        local = [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(ctx.text)]
-        spans = _spans([t[0] for t in local], max_words)
+        local, spans, patterns = _context_spans(ctx.text, max_words)
         toks += local
         span_list += [(a + offset, b + offset) for a, b in spans]
         bounds += [(offset, len(toks))] * len(spans)
         per_context.append(len(spans))
-        for kind, found in _pattern_spans(ctx.text, local).items():
+        for kind, found in patterns.items():
             found_all.setdefault(kind, []).extend((a + offset, b + offset) for a, b in found)
     if not span_list:
         return [([], np.zeros((0, N_FEATURES), dtype=np.float32)) for _ in contexts]

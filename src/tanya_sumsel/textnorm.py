@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import islice
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 
@@ -202,12 +203,31 @@ def _stemmer():  # type: ignore[no-untyped-def]
     return StemmerFactory().create_stemmer()
 
 
-@lru_cache(maxsize=200_000)
+# word → stem, also filled from the file a build leaves (stem_cache.py): Sastrawi takes ~0.1 ms a word.
+_STEMS: dict[str, str] = {}
+_STEMS_LIMIT = 1_000_000
+
+
 def stem(word: str) -> str:
     """Sastrawi stem of one lower-case word (numbers and short words unchanged)."""
     if len(word) <= 3 or not word.isalpha():
         return word
-    return _stemmer().stem(word) or word
+    found = _STEMS.get(word)
+    if found is None:
+        found = _stemmer().stem(word) or word
+        if len(_STEMS) < _STEMS_LIMIT:
+            _STEMS[word] = found
+    return found
+
+
+def known_stems() -> dict[str, str]:
+    """A copy of every word → stem pair met so far."""
+    return dict(_STEMS)
+
+
+def remember_stems(table: dict[str, str]) -> None:
+    """Take word → stem pairs computed earlier by the same stemmer (a memo: results never change)."""
+    _STEMS.update(islice(table.items(), max(0, _STEMS_LIMIT - len(_STEMS))))
 
 
 def normalize_number(tok: str) -> str:
@@ -217,13 +237,24 @@ def normalize_number(tok: str) -> str:
     return tok.replace(",", ".")
 
 
+# Bounded caches: one answer tokenizes the same candidate sentences in the reranker, the sentence ranker and the
+# short-answer stage. Only sentence-sized texts are kept: a build tokenizes each chunk once, holding them costs memory.
+_TEXT_CACHE = 20_000
+_CACHED_CHARS = 600
+
+
 def tokens(text: str) -> list[str]:
     """Lower-cased word and number tokens, numbers normalized."""
+    return list(_tokens(text) if len(text) <= _CACHED_CHARS else _tokens.__wrapped__(text))
+
+
+@lru_cache(maxsize=_TEXT_CACHE)
+def _tokens(text: str) -> tuple[str, ...]:
     out = []
     for m in _TOKEN.finditer(text.lower()):
         tok = m.group(0)
         out.append(normalize_number(tok) if tok[0].isdigit() else tok)
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=2)
@@ -240,6 +271,12 @@ def _phrases(use_stem: bool) -> dict[str, list[tuple[tuple[str, ...], str]]]:
 def terms(text: str, *, use_stem: bool = True, expand: bool = True, translate: bool = False) -> list[str]:
     """Content terms for keyword matching: stopwords dropped, stemmed, and every spelled-out
     acronym phrase ("Sekretaris Daerah") also emitted as its acronym ("sekda"), so both spellings meet."""
+    fn = _terms if len(text) <= _CACHED_CHARS else _terms.__wrapped__
+    return list(fn(text, use_stem, expand, translate))
+
+
+@lru_cache(maxsize=_TEXT_CACHE)
+def _terms(text: str, use_stem: bool, expand: bool, translate: bool) -> tuple[str, ...]:
     out: list[str] = []
     if translate:
         text = translate_phrases(text)
@@ -260,4 +297,4 @@ def terms(text: str, *, use_stem: bool = True, expand: bool = True, translate: b
                     found.append(short)
                     break
         out.extend(found)
-    return out
+    return tuple(out)

@@ -7,7 +7,6 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -150,10 +149,10 @@ def _pattern_spans(sentence: str, toks: list[tuple[str, int, int]]) -> dict[str,
     return found
 
 
-@lru_cache(maxsize=8192)  # the question-independent part of a context: its tokens, candidate and pattern spans
 def _context_spans(
     text: str, max_words: int
 ) -> tuple[list[tuple[str, int, int]], list[tuple[int, int]], dict[str, list[tuple[int, int]]]]:
+    """The question-independent part of a context: its tokens, candidate spans and pattern spans."""
     local = [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text)]
     return local, _spans([t[0] for t in local], max_words), _pattern_spans(text, local)
 

@@ -4,10 +4,19 @@ from ._version import __version__ as __version__
 from .ask import Assistant, answer
 from .feeds import AddReport, add, list_feeds, update_feeds
 from .index import BuildReport, build_index
-from .lc_retriever import TanyaRetriever
 from .results import Answer, Citation, Passage
 from .retrieve import load_retriever
 from .settings import Settings
+
+
+def __getattr__(name: str) -> object:
+    """`TanyaRetriever` on first use: LangChain's retriever classes take ~0.3 s to import, which `ask` never needs."""
+    if name == "TanyaRetriever":
+        from .lc_retriever import TanyaRetriever
+
+        return TanyaRetriever
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AddReport",

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import faiss
-from langchain_core.language_models import BaseChatModel
 from threadpoolctl import threadpool_limits
 
 from .answer import detect_language
@@ -18,6 +18,9 @@ from .llm import load_chat_model
 from .results import Answer
 from .retrieve import Retriever, load_retriever
 from .settings import Settings
+
+if TYPE_CHECKING:  # LangChain's model classes load in ~0.3 s, and only an LLM needs them
+    from langchain_core.language_models import BaseChatModel
 
 
 def validate_question(question: object, settings: Settings) -> str:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from importlib import resources
-
-from langchain_core.language_models import BaseChatModel
+from typing import TYPE_CHECKING
 
 from .errors import GeneratorError
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 
 def prompt_text(name: str) -> str:

@@ -7,7 +7,6 @@ import re
 from collections.abc import Mapping
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 NUM_PERM = 128
 SHINGLE_WORDS = 4
@@ -25,6 +24,8 @@ def signature(text: str) -> np.ndarray | None:
     if len(words) < 2 * SHINGLE_WORDS:
         return None
     shingles = {" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)}
+    from datasketch import MinHash  # here, not at import: it pulls scipy (~0.4 s) into every `ask`
+
     mh = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
     mh.update_batch(sorted(shingles))
     return np.asarray(mh.hashvalues, dtype=np.uint64)
@@ -42,6 +43,8 @@ def from_bytes(raw: bytes) -> np.ndarray:
 
 def clusters(signatures: Mapping[str, np.ndarray]) -> dict[str, str]:
     """Article id → cluster id (the cluster's smallest article id) for every article that has a copy."""
+    from datasketch import MinHash, MinHashLSH
+
     lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
     hashes = {
         aid: MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=sig, scheme=SCHEME) for aid, sig in signatures.items()

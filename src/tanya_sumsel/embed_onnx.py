@@ -33,9 +33,14 @@ def available() -> bool:
     return find_spec("onnxruntime") is not None and find_spec("onnx") is not None
 
 
+def int8_folder(model_dir: Path) -> Path:
+    """Where the int8 export of the sentence-transformers folder `model_dir` lives."""
+    return model_dir.with_name(f"{model_dir.name}-onnx-int8-v{EXPORT_VERSION}")
+
+
 def ensure_int8(model_dir: Path) -> Path:
     """The int8 ONNX folder beside the sentence-transformers folder `model_dir`, exported on first use (~15 s)."""
-    dest = model_dir.with_name(f"{model_dir.name}-onnx-int8-v{EXPORT_VERSION}")
+    dest = int8_folder(model_dir)
     if (dest / "model.onnx").is_file() and (dest / "tokenizer.json").is_file():
         return dest
     log.warning("Menyiapkan encoder int8 (ONNX) dari model e5, sekali saja (~15 detik)…")

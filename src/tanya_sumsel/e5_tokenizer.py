@@ -1,0 +1,85 @@
+"""The e5 tokenizer for questions, in plain Python: the same ids as the `tokenizers` library's reading of the
+converted `tokenizer.json` (NFKC, collapsed spaces, Metaspace words, Unigram Viterbi with fused unknowns), but it
+loads in ~0.1 s and ~55 MB where that library takes ~0.6 s and ~280 MB for this 250,002-piece vocabulary."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+
+BOS, EOS = 0, 2
+_SPACES = re.compile(" {2,}")
+_WORDS = re.compile("▁[^▁]*|[^▁]+")
+_NEVER = float("-inf")
+# Unicode White_Space, what the tokenizers library strips (str.strip would also drop \x1c-\x1f)
+_WHITE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_UNK_PENALTY = 10.0  # what an unknown character costs below the rarest piece (sentencepiece's kUnkPenalty)
+
+
+def write_vocab(tokenizer_json: Path, folder: Path) -> None:
+    """Save the Unigram pieces (one per line) and their scores beside the query model."""
+    spec = json.loads(tokenizer_json.read_text(encoding="utf-8"))
+    model = spec["model"]
+    if model["type"] != "Unigram" or any("\n" in p for p, _ in model["vocab"]):
+        raise ValueError(f"{tokenizer_json} is not the e5 Unigram vocabulary this tokenizer reads")
+    specials = [t["id"] for t in spec["added_tokens"] if t.get("special")]
+    (folder / "pieces.txt").write_text("\n".join(p for p, _ in model["vocab"]), encoding="utf-8")
+    np.save(folder / "scores.npy", np.array([s for _, s in model["vocab"]], dtype=np.float64))
+    (folder / "tokenizer.json").write_text(json.dumps({"unk_id": model["unk_id"], "specials": specials}))
+
+
+class E5Tokenizer:
+    """Text → token ids with `<s>` … `</s>`, truncated to `max_len`."""
+
+    def __init__(self, folder: Path, max_len: int = 512) -> None:
+        meta = json.loads((folder / "tokenizer.json").read_text())
+        pieces = (folder / "pieces.txt").read_text(encoding="utf-8").split("\n")
+        self.unk = int(meta["unk_id"])
+        skip = {self.unk, *meta["specials"]}  # specials are never matched inside text
+        self.ids = {p: i for i, p in enumerate(pieces) if i not in skip}
+        self.scores: list[float] = np.load(folder / "scores.npy").tolist()
+        self.unk_score = min(self.scores) - _UNK_PENALTY
+        self.longest = max(map(len, pieces))
+        self.max_len = max_len
+
+    def _word(self, word: str) -> list[int]:
+        """Best-scoring segmentation of one ▁-prefixed word; a run of unknown characters is one `<unk>`."""
+        n, ids, scores, longest = len(word), self.ids, self.scores, self.longest
+        best = [0.0] + [_NEVER] * n
+        back = [(0, 0)] * (n + 1)
+        for i in range(n):
+            base = best[i]
+            if base == _NEVER:
+                continue
+            single = False
+            for j in range(i + 1, min(n, i + longest) + 1):
+                pid = ids.get(word[i:j])
+                if pid is not None:
+                    single = single or j == i + 1
+                    score = base + scores[pid]
+                    if score > best[j]:
+                        best[j], back[j] = score, (i, pid)
+            if not single and base + self.unk_score > best[i + 1]:
+                best[i + 1], back[i + 1] = base + self.unk_score, (i, self.unk)
+        out, j = [], n
+        while j > 0:
+            j, pid = back[j]
+            if not (pid == self.unk and out and out[-1] == self.unk):
+                out.append(pid)
+        return out[::-1]
+
+    def encode(self, text: str) -> list[int]:
+        """Token ids of `text`, specials included."""
+        text = _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip(_WHITE)
+        ids = [BOS]
+        if text:
+            text = text.replace(" ", "▁")
+            for word in _WORDS.findall(text if text.startswith("▁") else "▁" + text):  # as Metaspace prepends
+                ids += self._word(word)
+                if len(ids) >= self.max_len - 1:
+                    break
+        return [*ids[: self.max_len - 1], EOS]

@@ -120,14 +120,16 @@ def parse_question(question: str, qtype: str) -> Question:
 
 def _spans(words: list[str], max_words: int = MAX_WORDS) -> list[tuple[int, int]]:
     """[i, j) word-index spans: start on a word, end on a word or ')', cross only `INNER` punctuation."""
-    out = []
-    for i, w in enumerate(words):
-        if not w[0].isalnum():
+    # per word, once: 2 a word, 1 ')' (may end a span), 0 other inner punctuation, -1 a span never crosses it
+    kind = [2 if w[0].isalnum() else 1 if w == ")" else 0 if w in INNER else -1 for w in words]
+    n, out = len(words), []
+    for i in range(n):
+        if kind[i] != 2:
             continue
-        for j in range(i, min(len(words), i + max_words)):
-            if not words[j][0].isalnum() and words[j] not in INNER:
+        for j in range(i, min(n, i + max_words)):
+            if kind[j] < 0:
                 break
-            if words[j][0].isalnum() or words[j] == ")":
+            if kind[j]:
                 out.append((i, j + 1))
     return out
 
@@ -197,10 +199,8 @@ def features(
     def upto(flags: np.ndarray) -> np.ndarray:  # prefix counts over word tokens: upto(x)[j] - upto(x)[i]
         return np.concatenate([[0], np.cumsum(flags & isword)])
 
-    i = np.array([a for a, _ in span_list])
-    j = np.array([b for _, b in span_list])
-    lo = np.array([a for a, _ in bounds])
-    hi = np.array([b for _, b in bounds])
+    i, j = np.array(span_list).T
+    lo, hi = np.array(bounds).T
     first, last = i > lo, j < hi  # a token before / after the span inside its context
     count = upto(np.ones(n, bool))
     nw = (count[j] - count[i]).astype(np.float32)
@@ -262,9 +262,8 @@ def features(
         f[:, F[f"{qtype}_inside_any"]] = np.maximum(f[:, F[f"{qtype}_inside_any"]], inside)
     f[:, F[f"{qtype}_has_digit"]], f[:, F[f"{qtype}_all_capitalized"]] = f[:, F["has_digit"]], allcap
     f[:, F[f"{qtype}_first_capitalized_only"]], f[:, F[f"{qtype}_question_overlap"]] = cap[i] & ~allcap, overlap
-    prev = np.array(["", *low], dtype=object)[i]
-    for k, cues in enumerate(PREV_CUES):
-        f[:, F["after_cue_place"] + k] = first & np.array([w in cues for w in prev])
+    for k, cues in enumerate(PREV_CUES):  # per token, then looked up for the word before each span
+        f[:, F["after_cue_place"] + k] = first & np.array([w in cues for w in low])[np.maximum(i - 1, 0)]
     if q.head is not None:
         is_head = np.array([w == q.head for w in low])
         heads = np.concatenate([[0], np.cumsum(is_head)])
@@ -282,9 +281,10 @@ def features(
         texts = _keys(words, span_list)
         counts = Counter(text for _, text in set(zip(which.tolist(), texts, strict=True)))  # once per context
         f[:, F["log_repeats_in_other_sentences"]] = np.log([counts[text] for text in texts])
+    starts = np.array([t[1] for t in toks])[i].tolist()
+    ends = np.array([t[2] for t in toks])[j - 1].tolist()
     out, done = [], 0
     for m in per_context:
-        chars = [(toks[a][1], toks[b - 1][2]) for a, b in span_list[done : done + m]]
-        out.append((chars, f[done : done + m]))
+        out.append((list(zip(starts[done : done + m], ends[done : done + m], strict=True)), f[done : done + m]))
         done += m
     return out

@@ -1,6 +1,8 @@
 """Where a full answer's time goes (issue 16): wall-clock time per stage, per answer, in one serving process on a
 built index, over CLICK-ID title queries (or your own questions, one per line). Stages are timed by wrapping the
 functions that carry them, so nested stages are included in their parents (`rerank` holds `rerank.*`).
+`embed_query` runs on a worker thread while the asking thread runs `store.keyword_search` and `text_rows` (BM25's
+best candidates' reranker features), so those stages overlap and the stage times add up to more than the answer.
 
     python benchmarks/answer_profile.py --corpus DIR --index DIR [--queries 200] [--questions FILE]
 """
@@ -19,7 +21,9 @@ from typing import Any
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "clickid-news-2019" / "articles.jsonl"
 STAGES = [  # (module, function, label)
     ("tanya_sumsel.retrieve", "rerank", "rerank"),
-    ("tanya_sumsel.rerank", "features", "rerank.span_features"),
+    ("tanya_sumsel.retrieve", "text_rows", "text_rows (BM25's candidates, during embed_query)"),
+    ("tanya_sumsel.rerank", "text_rows", "rerank.text_rows (the others)"),
+    ("tanya_sumsel.rerank", "features", "span_features (within text_rows)"),
     ("tanya_sumsel.rerank", "score", "rerank.span_model"),
     ("tanya_sumsel.rerank", "terms", "rerank.terms"),
     ("tanya_sumsel.generate", "compose", "compose"),

@@ -4,7 +4,10 @@ multilingual-e5-small weights, each pipeline in a fresh process, run one after a
 seconds to index, the cost of adding 20 articles, query/answer p50/p95 over title queries, the serving process's
 peak RSS, and ratios against the LangChain tutorial. Needs `pip install -e ".[bench]"` and ../shared.
 
-    python benchmarks/peers.py [--articles 2000] [--queries 200]
+    python benchmarks/peers.py [--articles 2000] [--queries 200] [--serve-root DIR]
+
+`--serve-root DIR` (a folder with `corpus/` and a built `index/`, e.g. 5,000 articles) times Tanya's answers there
+instead of on the index it has just built: the peers' bare retrieval over `--articles` stays the baseline.
 """
 
 from __future__ import annotations
@@ -127,6 +130,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--articles", type=int, default=2000)
     ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--serve-root", type=Path, help="answer on this built corpus/ + index/ instead")
     ap.add_argument("--run", choices=sorted(RUNS), help=argparse.SUPPRESS)  # one pipeline, in a child process
     ap.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -142,6 +146,8 @@ def main() -> None:
     for name in ("tanya-build", "langchain", "tanya-serve", "txtai"):  # interleaved: Tanya, peer, Tanya, peer
         (root / name).mkdir(exist_ok=True)
         work = root / ("tanya-build" if name.startswith("tanya") else name)
+        if name == "tanya-serve" and args.serve_root:
+            work = args.serve_root
         cmd = [
             sys.executable,
             __file__,
@@ -162,6 +168,8 @@ def main() -> None:
         print(name, results[name], flush=True)
     lc, tx, tb, ts = results["langchain"], results["txtai"], results["tanya-build"], results["tanya-serve"]
     print(f"\n{args.articles} CLICK-ID articles, multilingual-e5-small, 2 cores, {args.queries} title queries")
+    if args.serve_root:
+        print(f"(Tanya's answers on {args.serve_root}, not on the index it built)")
     print(f"{'':28}{'LangChain tutorial':>20}{'txtai hybrid':>16}{'Tanya Sumsel':>16}")
     print(
         f"{'seconds to index':28}{lc['index_s']:>20.1f}{tx['index_s']:>16.1f}{tb['index_s']:>16.1f}"

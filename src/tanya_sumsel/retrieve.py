@@ -15,7 +15,7 @@ import numpy as np
 from .embed import Embedder, load_embedder
 from .index import build_index, check_compatible
 from .ingest import Article, files_fingerprint
-from .rerank import Candidate, QuestionTerms, analyse, rerank, text_rows
+from .rerank import Candidate, QuestionTerms, analyse, probabilities, rerank, text_rows
 from .results import Passage
 from .settings import Settings
 from .stem_cache import load_stems
@@ -126,8 +126,11 @@ class Retriever:
         keyword = self.store.keyword_search(terms(question, translate=True), fetch, allow) if mode != "dense" else []
         return dense, keyword, vector
 
-    def _overlapped(self, question: str) -> tuple[_Hits, _Hits, np.ndarray, QuestionTerms, dict[int, np.ndarray]]:
-        """`candidates()`, plus BM25's best candidates' reranker text features, found while the question embeds."""
+    def _overlapped(
+        self, question: str
+    ) -> tuple[_Hits, _Hits, np.ndarray, QuestionTerms, dict[int, np.ndarray], dict[int, StoredChunk]]:
+        """`candidates()`, plus BM25's best candidates' reranker text features (and chunks), found while the
+        question embeds."""
         fetch, allow = self.settings.fetch_k, self.mask()
         embedding = _EMBEDDING.submit(self.embedder.embed_query, question)
         keyword = self.store.keyword_search(terms(question, translate=True), fetch, allow)
@@ -135,7 +138,7 @@ class Retriever:
         found = self.store.chunks([cid for cid, _ in keyword[: self.settings.rerank_depth]])
         known = dict(zip(found, text_rows(q, [ch.text for ch in found.values()]), strict=True))
         vector = embedding.result()
-        return self.store.search(vector, fetch, allow), keyword, vector, q, known
+        return self.store.search(vector, fetch, allow), keyword, vector, q, known, found
 
     def whole(self, passage: Passage) -> bool:
         """Whether the passage comes from a whole news article (not a paragraph cut from one)."""
@@ -157,9 +160,9 @@ class Retriever:
     def search(self, question: str, k: int | None = None) -> list[Passage]:
         """The `k` best passages for `question`, best first."""
         k = k or self.settings.k
-        q, known = None, {}
+        q, known, found = None, {}, {}
         if self.settings.retrieval == "hybrid" and self.settings.rerank_depth > 1:
-            dense, keyword, vector, q, known = self._overlapped(question)
+            dense, keyword, vector, q, known, found = self._overlapped(question)
         else:
             dense, keyword, vector = self.candidates(question)
         hits = fuse(dense, keyword, self.settings.fusion, self.settings.dense_weight)
@@ -167,12 +170,13 @@ class Retriever:
         reranked = self.settings.rerank_depth > 1 and dense and keyword
         # More than k (overlapping chunks merge below); one lookup serves the reranker and the passages alike
         window = hits[: max(k, self.settings.rerank_depth)] if reranked else hits[: 4 * k]
-        chunks = self.store.chunks([cid for cid, _ in window])
+        chunks = {cid: found[cid] for cid, _ in window if cid in found}  # BM25's, looked up while embedding
+        chunks |= self.store.chunks([cid for cid, _ in window if cid not in found])
         cosine = self.store.cosines(list(chunks), vector) if vector is not None else {}
         if reranked:
             candidates = self.rerank_candidates(window, dense, keyword, vector, chunks, cosine)
             ranked = rerank(q or question, candidates, self.store.idf, known=known)
-            hits, relevance = _softmax(ranked), dict(ranked)
+            hits, relevance = probabilities(ranked), dict(ranked)
         hits = hits[: 4 * k]
         out: list[Passage] = []
         for cid, score in hits:
@@ -235,13 +239,6 @@ class Retriever:
                 {c: cosines[c] for c in missing} if cosines is not None else self.store.cosines(missing, vector)
             )
         return [Candidate(cid, texts[cid], score, cosine.get(cid, 0.0), bm25.get(cid, 0.0)) for cid, score in hits]
-
-
-def _softmax(ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
-    """The reranker's order, each chunk scored by its softmax probability over the candidates."""
-    logits = np.array([s for _, s in ranked])
-    probs = np.exp(logits - logits.max())
-    return [(cid, float(p)) for (cid, _), p in zip(ranked, probs / probs.sum(), strict=True)]
 
 
 def _touch(p: Passage, start: int, end: int) -> bool:

@@ -90,7 +90,7 @@ def build(settings: Settings, n: int, shape: Shape, rng: np.random.Generator) ->
             writer.add_article(Article(aid, f"Artikel {aid}", "\n".join(part), "Sintetis", "Palembang", "2026-01-01"))
             pos = 0
             for o, t in enumerate(part):
-                rows.append((aid, o, pos, pos + len(t), t, t, ""))
+                rows.append((aid, o, pos, pos + len(t), t, t, "", ""))
                 pos += len(t) + 1
         writer.add_chunks(rows, vecs)
     writer.commit(

@@ -69,7 +69,7 @@ def copy_local(local: Settings, target: Settings) -> float:
     years = dict(src.query("SELECT id, years FROM articles"))
     for art in src.articles().values():
         writer.add_article(art, sigs.get(art.id), tuple(years[art.id].split()))
-    rows = src.query('SELECT id, article_id, ord, start, "end", text, terms, dates FROM chunks ORDER BY id')
+    rows = src.query('SELECT id, article_id, ord, start, "end", text, terms, dates, scan FROM chunks ORDER BY id')
     for lo in range(0, len(rows), 2000):
         part = rows[lo : lo + 2000]
         vecs = np.stack([src.vectors.reconstruct(int(r[0])) for r in part])

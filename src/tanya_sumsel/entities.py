@@ -4,6 +4,7 @@ organisations), built from the word lists in vocab.py."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from .textnorm import EXPANSIONS
 from .vocab import DAYS, DEGREES, MONTHS, NUMBER_WORDS, SCALE_WORDS, TITLE_WORDS
@@ -56,3 +57,27 @@ DESCRIPTIVE = re.compile(
 )
 TOKEN = re.compile(r"\w+(?:[.,/:'’-]\w+)*|[^\w\s]")
 INNER = frozenset(".,()-&/")  # punctuation a span may contain ("H. Cik Ujang", "Helsinki, Finlandia", "(NPT)")
+
+Tokens = list[tuple[str, int, int]]  # (token, start, end) in its context's text
+
+
+def span_tokens(text: str) -> Tokens:
+    """The tokens a short-answer span is made of (`TOKEN`), with their character offsets."""
+    return [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text)]
+
+
+def pattern_spans(sentence: str, toks: Tokens) -> dict[str, list[tuple[int, int]]]:
+    """Token spans matched by the date/amount/name/place patterns."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    matches = [
+        (k, m.start(), m.end())
+        for k, p in (("date", DATE), ("amount", AMOUNT), ("name", NAME))
+        for m in p.finditer(sentence)
+    ]
+    matches += [("place", m.start(1), m.end(1)) for m in PLACE.finditer(sentence)]
+    starts, ends = [t[1] for t in toks], [t[2] for t in toks]
+    for kind, s, e in matches:
+        first, last = bisect_left(starts, s), bisect_right(ends, e)  # the tokens lying wholly inside [s, e)
+        if first < last:
+            found.setdefault(kind, []).append((first, last))
+    return found

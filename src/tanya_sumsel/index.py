@@ -16,6 +16,7 @@ import numpy as np
 
 from ._version import __version__
 from .chunk import chunk_article, limit_chunks
+from .chunk_scan import encode, scan
 from .dates import event_dates, years_mentioned
 from .embed import E5_FAMILY, Embedder, build_backend, embedder_id, load_embedder
 from .embed_cache import EmbeddingCache
@@ -273,7 +274,7 @@ def _embed_into(
         for ch in chunk_article(article, settings.chunk_max_words, settings.chunk_overlap_sentences):
             text = ch.embed_text(article)
             when = " ".join(event_dates(ch.text, article.date))
-            row = (ch.article_id, ch.ord, ch.start, ch.end, ch.text, " ".join(terms(text)), when)
+            row = (ch.article_id, ch.ord, ch.start, ch.end, ch.text, " ".join(terms(text)), when, encode(scan(ch.text)))
             pending.append((row, text))
     # Similar lengths per call: the encoder pads each batch to its longest text, so sorting saves work.
     pending.sort(key=lambda item: len(item[1]))

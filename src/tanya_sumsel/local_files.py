@@ -15,6 +15,23 @@ from typing import Any
 import faiss
 import numpy as np
 
+# The tables of a generation's store.sqlite (LocalWriter creates them; a base copied from an older build may lack
+# chunks.scan, which LocalWriter then adds)
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, text TEXT NOT NULL, source TEXT, place TEXT,
+    date TEXT, url TEXT, path TEXT, content_hash TEXT NOT NULL, words INTEGER NOT NULL, years TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    id INTEGER PRIMARY KEY, article_id TEXT NOT NULL REFERENCES articles(id),
+    ord INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
+    terms TEXT NOT NULL, dates TEXT NOT NULL DEFAULT '', scan TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
+CREATE TABLE IF NOT EXISTS signatures (article_id TEXT PRIMARY KEY REFERENCES articles(id), minhash BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS clusters (article_id TEXT PRIMARY KEY REFERENCES articles(id), cluster TEXT NOT NULL);
+"""
+
 
 def fsync_dir(path: Path) -> None:
     """Flush a folder's entries (a rename inside it) to disk."""
@@ -157,3 +174,8 @@ def _sqlite_chunks(path: Path, thorough: bool, problems: list[str]) -> int | Non
     except sqlite3.Error as exc:
         problems.append(f"store.sqlite rusak ({exc})")
         return None
+
+
+def has_scan(db: sqlite3.Connection) -> bool:
+    """Whether the chunks table has the scan column (indexes built before it existed do not)."""
+    return any(row[1] == "scan" for row in db.execute("PRAGMA table_info(chunks)"))

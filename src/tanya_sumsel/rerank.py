@@ -1,4 +1,5 @@
-"""Rerank: reorder the fused candidates with a small learned model over answer-aware features.
+"""Rerank: fuse the dense and BM25 candidate lists, then reorder them with a small learned model over answer-aware
+features.
 
 Dense and keyword scores say a passage is on topic; neighbouring paragraphs of one story are all on topic. What
 singles out the passage a question was asked about is that it *answers* it: the question's words sit close
@@ -18,12 +19,12 @@ from itertools import pairwise
 
 import numpy as np
 
-from . import mlp
-from .chunk import split_sentences
+from . import chunk_scan, mlp
+from .chunk_scan import ChunkScan, scan
 from .question import TYPE_CUES, question_type
 from .short_answer import score
 from .span_features import Context, Question, features, parse_question
-from .textnorm import terms, tokens
+from .textnorm import terms
 
 WINDOW = 12  # terms in the proximity window
 SPAN_WORDS = 5  # longest span scored: 94% of FacQA answers are this short, and it halves the work
@@ -40,6 +41,7 @@ class Candidate:
     fused: float
     dense: float
     keyword: float
+    scan: ChunkScan | None = None  # stored with the chunk (chunk_scan); None: scanned when needed
 
 
 @dataclass(frozen=True)
@@ -72,17 +74,18 @@ def analyse(question: str, idf: Callable[[str], float]) -> QuestionTerms:
     )
 
 
-def text_rows(q: QuestionTerms, texts: Sequence[str]) -> np.ndarray:
+def text_rows(q: QuestionTerms, texts: Sequence[str], scans: Sequence[ChunkScan | None] = ()) -> np.ndarray:
     """The features that depend on the question and a candidate's text alone (columns 3-11; 0-2 are left 0 for
-    the retrieval scores), one row per text: computed while the question is still being embedded."""
+    the retrieval scores), one row per text: computed while the question is still being embedded. `scans`: per
+    text, its stored `chunk_scan` (None, or none given: scanned here; the rows are the same)."""
     rows = np.zeros((len(texts), N_FEATURES), dtype=np.float32)
     if not texts:
         return rows
     q_set, weight, total = q.terms, q.weight, q.total
-    windows, best_spans = [], []  # per text: its best sentence ±1 (start, text), and the best sentence
+    windows, best_spans, patterns = [], [], []  # per text: its best sentence ±1 (start, text), the best sentence
     for n, text in enumerate(texts):
-        sentences = [(s.start, s.end) for s in split_sentences(text)] or [(0, len(text))]
-        sentence_terms = [terms(text[a:b]) for a, b in sentences]
+        sc = (scans[n] if scans else None) or scan(text, windows=False)
+        sentences, sentence_terms = sc.sentences, sc.sentence_terms
         seq = [t for ts in sentence_terms for t in ts]
         coverage = [sum(weight[t] for t in q_set.intersection(ts)) / total for ts in sentence_terms]
         best = int(np.argmax(coverage))
@@ -92,17 +95,18 @@ def text_rows(q: QuestionTerms, texts: Sequence[str]) -> np.ndarray:
             sum(weight[t] for t in q_set.intersection(seq)) / total,
             len(q.bigrams & set(pairwise(seq))) / max(1, len(q.bigrams)),
             window / total,
-            len(q.caps & set(tokens(text))) / len(q.caps) if q.caps else 1.0,
+            len(q.caps & sc.words) / len(q.caps) if q.caps else 1.0,
             bool(q.cue and q.cue.search(text)),
             coverage[best],
         )
         rows[n, 11] = math.log1p(len(seq))
         # Spans of the best sentence and its neighbours only: a long chunk's far sentences rarely hold the answer
-        start, end = sentences[max(best - 1, 0)][0], sentences[min(best + 1, len(sentences) - 1)][1]
+        start, end = chunk_scan.window(sc, best)
         windows.append((start, Context(text[start:end], 1.0, 0, 0, 1.0)))
         best_spans.append(sentences[best])
+        patterns.append(sc.patterns(best))
     rows[:, 9:11] = _NO_SPAN
-    found = features(q.parsed, [ctx for _, ctx in windows], max_words=SPAN_WORDS)
+    found = features(q.parsed, [ctx for _, ctx in windows], max_words=SPAN_WORDS, patterns=patterns)
     owners = [
         (n, lo <= start + a and start + b <= hi)
         for n, ((start, _), (lo, hi), (chars, _)) in enumerate(zip(windows, best_spans, found, strict=True))
@@ -127,7 +131,9 @@ def rerank_features(
     q = analyse(question, idf) if isinstance(question, str) else question
     known = known or {}
     todo = [c for c in candidates if c.chunk_id not in known]
-    fresh = dict(zip((c.chunk_id for c in todo), text_rows(q, [c.text for c in todo]), strict=True))
+    fresh = dict(
+        zip((c.chunk_id for c in todo), text_rows(q, [c.text for c in todo], [c.scan for c in todo]), strict=True)
+    )
     rows = np.zeros((len(candidates), N_FEATURES), dtype=np.float32)
     for n, c in enumerate(candidates):
         rows[n] = known[c.chunk_id] if c.chunk_id in known else fresh[c.chunk_id]
@@ -136,6 +142,25 @@ def rerank_features(
         rows[:, 1] -= rows[:, 1].max()  # dense: distance to the best candidate
         rows[:, 2] /= rows[:, 2].max() or 1.0  # BM25: share of the best candidate's
     return rows
+
+
+def fuse(
+    dense: list[tuple[int, float]], keyword: list[tuple[int, float]], method: str = "score", dense_weight: float = 0.5
+) -> list[tuple[int, float]]:
+    """Merge two ranked lists into one, best first; either list may be empty."""
+    if not keyword or not dense:
+        return dense or keyword
+    fused: dict[int, float] = {}
+    for hits, weight in ((dense, dense_weight), (keyword, 1 - dense_weight)):
+        if method == "rrf":
+            for rank, (cid, _) in enumerate(hits):
+                fused[cid] = fused.get(cid, 0.0) + weight / (60 + rank + 1)
+        else:
+            top, low = hits[0][1], hits[-1][1]
+            span = (top - low) or 1.0
+            for cid, score in hits:
+                fused[cid] = fused.get(cid, 0.0) + weight * (score - low) / span
+    return sorted(fused.items(), key=lambda kv: -kv[1])
 
 
 def probabilities(ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:

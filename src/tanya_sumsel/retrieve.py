@@ -12,10 +12,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .chunk_scan import decode
 from .embed import Embedder, load_embedder
 from .index import build_index, check_compatible
 from .ingest import Article, files_fingerprint
-from .rerank import Candidate, QuestionTerms, analyse, probabilities, rerank, text_rows
+from .rerank import Candidate, QuestionTerms, analyse, fuse, probabilities, rerank, text_rows
 from .results import Passage
 from .settings import Settings
 from .stem_cache import load_stems
@@ -136,9 +137,9 @@ class Retriever:
         keyword = self.store.keyword_search(terms(question, translate=True), fetch, allow)
         q = analyse(question, self.store.idf)
         found = self.store.chunks([cid for cid, _ in keyword[: self.settings.rerank_depth]])
-        known = dict(zip(found, text_rows(q, [ch.text for ch in found.values()]), strict=True))
+        rows = text_rows(q, [ch.text for ch in found.values()], [decode(ch.scan) for ch in found.values()])
         vector = embedding.result()
-        return self.store.search(vector, fetch, allow), keyword, vector, q, known, found
+        return self.store.search(vector, fetch, allow), keyword, vector, q, dict(zip(found, rows, strict=True)), found
 
     def whole(self, passage: Passage) -> bool:
         """Whether the passage comes from a whole news article (not a paragraph cut from one)."""
@@ -231,38 +232,21 @@ class Retriever:
         """The fused `hits` as the reranker sees them: text plus fused, dense and BM25 scores (`chunks` and
         `cosines`, when the caller has looked them up for these hits already, are not fetched again)."""
         found = chunks if chunks is not None else self.store.chunks([cid for cid, _ in hits])
-        texts = {cid: ch.text for cid, ch in found.items()}
         cosine, bm25 = dict(dense), dict(keyword)
         missing = [cid for cid, _ in hits if cid not in cosine]
         if missing and vector is not None:  # found by BM25 only: score them on the dense side too
             cosine.update(
                 {c: cosines[c] for c in missing} if cosines is not None else self.store.cosines(missing, vector)
             )
-        return [Candidate(cid, texts[cid], score, cosine.get(cid, 0.0), bm25.get(cid, 0.0)) for cid, score in hits]
+        return [
+            Candidate(cid, found[cid].text, score, cosine.get(cid, 0.0), bm25.get(cid, 0.0), decode(found[cid].scan))
+            for cid, score in hits
+        ]
 
 
 def _touch(p: Passage, start: int, end: int) -> bool:
     """Whether [start, end) overlaps the passage's span of the article."""
     return start < p.end and p.start < end
-
-
-def fuse(
-    dense: list[tuple[int, float]], keyword: list[tuple[int, float]], method: str = "score", dense_weight: float = 0.5
-) -> list[tuple[int, float]]:
-    """Merge two ranked lists into one, best first; either list may be empty."""
-    if not keyword or not dense:
-        return dense or keyword
-    fused: dict[int, float] = {}
-    for hits, weight in ((dense, dense_weight), (keyword, 1 - dense_weight)):
-        if method == "rrf":
-            for rank, (cid, _) in enumerate(hits):
-                fused[cid] = fused.get(cid, 0.0) + weight / (60 + rank + 1)
-        else:
-            top, low = hits[0][1], hits[-1][1]
-            span = (top - low) or 1.0
-            for cid, score in hits:
-                fused[cid] = fused.get(cid, 0.0) + weight * (score - low) / span
-    return sorted(fused.items(), key=lambda kv: -kv[1])
 
 
 def _log_progress(done: int, total: int) -> None:

@@ -3,7 +3,6 @@ distance to the question's words, capitalization, the sentence's and passage's r
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,16 +10,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from .entities import (
-    AMOUNT,
-    DATE,
     HEAD,
-    INNER,
-    NAME,
-    PLACE,
-    TOKEN,
+    Tokens,
+    pattern_spans,
+    span_tokens,
 )
 from .textnorm import EXPANSIONS, STOPWORDS, stem, terms, tokens
-from .vocab import ORG_WORDS, PREV_CUES
+from .token_flags import CAP, CLOSE, COMMA, CUE, DIGIT, ENDS, LOWER, OPEN, ORG, STOP, WORD, describe, span_kind
 
 ANSWERS_TYPES = ("who", "when", "amount", "where", "what")
 MAX_WORDS = 10
@@ -118,45 +114,15 @@ def parse_question(question: str, qtype: str) -> Question:
     return Question(qtype, head, frozenset(tokens(question)), frozenset(stems))
 
 
-def _spans(words: list[str], max_words: int = MAX_WORDS) -> list[tuple[int, int]]:
-    """[i, j) word-index spans: start on a word, end on a word or ')', cross only `INNER` punctuation."""
-    # per word, once: 2 a word, 1 ')' (may end a span), 0 other inner punctuation, -1 a span never crosses it
-    kind = [2 if w[0].isalnum() else 1 if w == ")" else 0 if w in INNER else -1 for w in words]
-    n, out = len(words), []
-    for i in range(n):
-        if kind[i] != 2:
-            continue
-        for j in range(i, min(n, i + max_words)):
-            if kind[j] < 0:
-                break
-            if kind[j]:
-                out.append((i, j + 1))
-    return out
-
-
-def _pattern_spans(sentence: str, toks: list[tuple[str, int, int]]) -> dict[str, list[tuple[int, int]]]:
-    """Token spans matched by the date/amount/name/place patterns."""
-    found: dict[str, list[tuple[int, int]]] = {}
-    matches = [
-        (k, m.start(), m.end())
-        for k, p in (("date", DATE), ("amount", AMOUNT), ("name", NAME))
-        for m in p.finditer(sentence)
-    ]
-    matches += [("place", m.start(1), m.end(1)) for m in PLACE.finditer(sentence)]
-    starts, ends = [t[1] for t in toks], [t[2] for t in toks]
-    for kind, s, e in matches:
-        first, last = bisect_left(starts, s), bisect_right(ends, e)  # the tokens lying wholly inside [s, e)
-        if first < last:
-            found.setdefault(kind, []).append((first, last))
-    return found
-
-
-def _context_spans(
-    text: str, max_words: int
-) -> tuple[list[tuple[str, int, int]], list[tuple[int, int]], dict[str, list[tuple[int, int]]]]:
-    """The question-independent part of a context: its tokens, candidate spans and pattern spans."""
-    local = [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text)]
-    return local, _spans([t[0] for t in local], max_words), _pattern_spans(text, local)
+def _grid(kind: np.ndarray, ends: np.ndarray, max_words: int) -> tuple[np.ndarray, np.ndarray]:
+    """[i, j) token spans, ordered by i then j: start on a word, end on a word or ')', cross only `INNER`
+    punctuation, stay inside the context (`ends`: per token, where its context ends) and hold up to `max_words`."""
+    n = len(kind)
+    at = np.arange(n)[:, None] + np.arange(max_words)[None, :]  # row i, column d: token i + d
+    k = np.where(at < ends[:, None], kind[np.minimum(at, n - 1)], -1)
+    ok = np.logical_and.accumulate(k >= 0, axis=1) & (k != 0) & (kind == 2)[:, None]
+    i, d = np.nonzero(ok)
+    return i, i + d + 1
 
 
 def _keys(words: list[str], spans: list[tuple[int, int]]) -> list[str]:
@@ -165,47 +131,53 @@ def _keys(words: list[str], spans: list[tuple[int, int]]) -> list[str]:
 
 
 def features(
-    q: Question, contexts: Sequence[Context], *, repeats: bool = False, max_words: int = MAX_WORDS
+    q: Question,
+    contexts: Sequence[Context],
+    *,
+    repeats: bool = False,
+    max_words: int = MAX_WORDS,
+    patterns: Sequence[dict[str, list[tuple[int, int]]] | None] = (),
 ) -> list[tuple[list[tuple[int, int]], np.ndarray]]:
     """Per context: the character spans of every candidate (up to `max_words` words) and their feature rows.
 
     One vectorized pass over all contexts (numpy's per-call overhead dominated when each went through alone);
-    word windows stop at their context's edge. `repeats`: count in how many of the contexts each span recurs."""
-    toks: list[tuple[str, int, int]] = []
-    span_list: list[tuple[int, int]] = []
-    bounds: list[tuple[int, int]] = []  # each span's context as [first token, end token)
-    per_context: list[int] = []
+    word windows stop at their context's edge. `repeats`: count in how many of the contexts each span recurs.
+    `patterns`: per context, its pattern spans when already known (a stored chunk scan), else None."""
+    toks: Tokens = []
+    ctx_of: list[int] = []  # per token, its context
     found_all: dict[str, list[tuple[int, int]]] = {}
-    for ctx in contexts:
+    for n, ctx in enumerate(contexts):
         offset = len(toks)
-        local, spans, patterns = _context_spans(ctx.text, max_words)
+        local = span_tokens(ctx.text)
         toks += local
-        span_list += [(a + offset, b + offset) for a, b in spans]
-        bounds += [(offset, len(toks))] * len(spans)
-        per_context.append(len(spans))
-        for kind, found in patterns.items():
+        ctx_of += [n] * len(local)
+        matched = patterns[n] if patterns and patterns[n] is not None else pattern_spans(ctx.text, local)
+        for kind, found in matched.items():
             found_all.setdefault(kind, []).extend((a + offset, b + offset) for a, b in found)
-    if not span_list:
-        return [([], np.zeros((0, N_FEATURES), dtype=np.float32)) for _ in contexts]
     words = [t[0] for t in toks]
     n = len(words)
-    low = [w.lower() for w in words]
-    isword = np.array([w[0].isalnum() for w in words])
-    cap = np.array([w[0].isupper() or w[0].isdigit() for w in words])
-    inq = np.array([q.knows(w) for w in low])
-    stop = np.array([w in STOPWORDS for w in low])
+    bits, low, stems = describe(words)
+    owner = np.array(ctx_of, dtype=np.int64)
+    starts_at = np.searchsorted(owner, np.arange(len(contexts)))  # each context's first token
+    ends_at = np.append(starts_at[1:], n)
+    i, j = _grid(span_kind(bits), ends_at[owner], max_words) if n else (np.zeros(0, int), np.zeros(0, int))
+    which = owner[i]
+    per_context = np.bincount(which, minlength=len(contexts))
+    if not len(i):
+        return [([], np.zeros((0, N_FEATURES), dtype=np.float32)) for _ in contexts]
+    isword, cap, stop = (bits & WORD) > 0, (bits & CAP) > 0, (bits & STOP) > 0
+    inq = np.array([w in q.words or s in q.stems for w, s in zip(low, stems, strict=True)])
     anchor = isword & inq & ~stop
 
     def upto(flags: np.ndarray) -> np.ndarray:  # prefix counts over word tokens: upto(x)[j] - upto(x)[i]
         return np.concatenate([[0], np.cumsum(flags & isword)])
 
-    i, j = np.array(span_list).T
-    lo, hi = np.array(bounds).T
+    lo, hi = starts_at[which], ends_at[which]
     first, last = i > lo, j < hi  # a token before / after the span inside its context
     count = upto(np.ones(n, bool))
     nw = (count[j] - count[i]).astype(np.float32)
     allcap = upto(cap)[j] - upto(cap)[i] == nw
-    digit = upto(np.array([w[0].isdigit() for w in words]))
+    digit = upto((bits & DIGIT) > 0)
     overlap = (upto(inq)[j] - upto(inq)[i]) / nw
     prev_anchor = np.maximum.accumulate(np.where(anchor, np.arange(n), -1))[np.maximum(i - 1, 0)]
     next_anchor = np.minimum.accumulate(np.where(anchor, np.arange(n), n)[::-1])[::-1][np.minimum(j, n - 1)]
@@ -214,9 +186,9 @@ def features(
     right = np.where(last & (next_anchor < hi), next_anchor - j + 1, 1000 - (j - lo) + 1)
     near = np.minimum(left, right)
     near = np.where(near > 500, 30, near)  # no question word outside the span
-    f = np.zeros((len(span_list), N_FEATURES), dtype=np.float32)
+    f = np.zeros((len(i), N_FEATURES), dtype=np.float32)
     f[:, F["bias"]] = 1.0
-    f[np.arange(len(span_list)), F["words_1"] - 1 + np.minimum(nw, 6).astype(int)] = 1.0  # 1 … 6+ words
+    f[np.arange(len(i)), F["words_1"] - 1 + np.minimum(nw, 6).astype(int)] = 1.0  # 1 … 6+ words
     f[:, F["all_capitalized"]], f[:, F["first_capitalized"]], f[:, F["last_capitalized"]] = allcap, cap[i], cap[j - 1]
     f[:, F["has_digit"]] = digit[j] - digit[i] > 0
     f[:, F["question_overlap"]], f[:, F["all_in_question"]] = overlap, overlap == 1.0
@@ -240,19 +212,21 @@ def features(
     f[:, F["question_words_3_around"]] = before(around, 3) + after(around, 3)
     named = upto(anchor & cap)  # the question's names and numbers nearby count most
     f[:, F["question_names_10_around"]] = before(named, 10) + after(named, 10)
-    which = np.repeat(np.arange(len(contexts)), per_context)
-    rows = np.arange(len(span_list))
+    rows = np.arange(len(i))
     f[:, F["sentence_score"]] = np.array([c.score for c in contexts])[which]
     f[rows, F["sentence_rank_0"] + np.minimum([c.rank for c in contexts], 3)[which]] = 1.0
     f[rows, F["passage_rank_0"] + np.minimum([c.passage_rank for c in contexts], 2)[which]] = 1.0
     qtype = q.qtype if q.qtype in ANSWERS_TYPES else "what"
-    keys = i * (n + 1) + j
     for kind in _KINDS:
         found = found_all.get(kind, [])
         member = np.zeros(n, dtype=bool)
         for a, b in found:
             member[a:b] = True
-        is_exact = np.isin(keys, [a * (n + 1) + b for a, b in found])
+        exact = np.zeros((n, max_words), dtype=bool)  # (first token, length - 1) of each match a span can equal
+        for a, b in found:
+            if b - a <= max_words:
+                exact[a, b - a - 1] = True
+        is_exact = exact[i, j - i - 1]
         inside = upto(member)[j] - upto(member)[i] == nw
         f[:, F[f"is_{kind}"]], f[:, F[f"inside_{kind}"]], f[:, F[f"{qtype}_is_{kind}"]] = (
             is_exact,
@@ -262,29 +236,29 @@ def features(
         f[:, F[f"{qtype}_inside_any"]] = np.maximum(f[:, F[f"{qtype}_inside_any"]], inside)
     f[:, F[f"{qtype}_has_digit"]], f[:, F[f"{qtype}_all_capitalized"]] = f[:, F["has_digit"]], allcap
     f[:, F[f"{qtype}_first_capitalized_only"]], f[:, F[f"{qtype}_question_overlap"]] = cap[i] & ~allcap, overlap
-    for k, cues in enumerate(PREV_CUES):  # per token, then looked up for the word before each span
-        f[:, F["after_cue_place"] + k] = first & np.array([w in cues for w in low])[np.maximum(i - 1, 0)]
+    for k, cue in enumerate(CUE):  # the word before each span
+        f[:, F["after_cue_place"] + k] = first & ((bits & cue) > 0)[np.maximum(i - 1, 0)]
     if q.head is not None:
         is_head = np.array([w == q.head for w in low])
         heads = np.concatenate([[0], np.cumsum(is_head)])
         f[:, F["first_is_head_noun"]], f[:, F["has_head_noun"]] = is_head[i], heads[j] - heads[i] > 0
         f[:, F["after_head_noun"]] = first & is_head[np.maximum(i - 1, 0)]
-    opened, closed, comma = (np.concatenate([[0], np.cumsum([w == c for w in words])]) for c in "(),")
+    opened, closed, comma = (np.concatenate([[0], np.cumsum((bits & c) > 0)]) for c in (OPEN, CLOSE, COMMA))
     has_open, has_close = opened[j] - opened[i] > 0, closed[j] - closed[i] > 0
     f[:, F["balanced_brackets"]], f[:, F["unbalanced_bracket"]] = has_open & has_close, has_open != has_close
     f[:, F["has_comma"]] = comma[j] - comma[i] > 0
-    f[:, F["ends_in_punctuation"]] = np.array([w in (".", ",", "-", "(") for w in words])[j - 1]
-    f[:, F["first_is_org_word"]] = np.array([w in ORG_WORDS for w in low])[i]
+    f[:, F["ends_in_punctuation"]] = ((bits & ENDS) > 0)[j - 1]
+    f[:, F["first_is_org_word"]] = ((bits & ORG) > 0)[i]
     f[:, F["passage_score"]] = np.array([c.passage_score for c in contexts])[which]
-    f[:, F["first_lowercase"]] = np.array([w[0].islower() for w in words])[i]
+    f[:, F["first_lowercase"]] = ((bits & LOWER) > 0)[i]
     if repeats:  # the same span in other top sentences
-        texts = _keys(words, span_list)
+        texts = _keys(words, list(zip(i.tolist(), j.tolist(), strict=True)))
         counts = Counter(text for _, text in set(zip(which.tolist(), texts, strict=True)))  # once per context
         f[:, F["log_repeats_in_other_sentences"]] = np.log([counts[text] for text in texts])
-    starts = np.array([t[1] for t in toks])[i].tolist()
-    ends = np.array([t[2] for t in toks])[j - 1].tolist()
+    offsets = np.array([t[1:] for t in toks])
+    chars = list(zip(offsets[i, 0].tolist(), offsets[j - 1, 1].tolist(), strict=True))
     out, done = [], 0
-    for m in per_context:
-        out.append((list(zip(starts[done : done + m], ends[done : done + m], strict=True)), f[done : done + m]))
+    for m in per_context.tolist():
+        out.append((chars[done : done + m], f[done : done + m]))
         done += m
     return out

@@ -17,8 +17,9 @@ from .ingest import Article
 # count and the years it names, so a filtered view is one array mask (view.py) instead of reading article texts
 FORMAT_VERSION = 4
 ARTICLE_COLS = ("id", "title", "text", "source", "place", "date", "url", "path")
-# A chunk row as a writer takes it: article_id, ord, start, end, text, BM25 terms (space-separated), event dates
-ChunkRow = tuple[str, int, int, int, str, str, str]
+# A chunk row as a writer takes it: article_id, ord, start, end, text, BM25 terms (space-separated), event dates,
+# scan (chunk_scan.encode)
+ChunkRow = tuple[str, int, int, int, str, str, str, str]
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class StoredChunk:
     end: int
     text: str
     dates: tuple[str, ...] = ()  # the days the chunk mentions (ISO), see dates.event_dates
+    scan: str = ""  # the reranker's question-independent analysis (chunk_scan.encode); "" when not stored
 
 
 class StoreReader(Protocol):

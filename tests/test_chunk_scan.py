@@ -5,18 +5,24 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tanya_sumsel import answer
 from tanya_sumsel.chunk import chunk_article
 from tanya_sumsel.chunk_scan import SCAN_VERSION, ChunkScan, decode, encode, scan
 from tanya_sumsel.ingest import Article
+from tanya_sumsel.question import question_type
 from tanya_sumsel.rerank import analyse, text_rows
+from tanya_sumsel.results import Passage
 from tanya_sumsel.retrieve import Retriever, load_retriever
+from tanya_sumsel.sentences import answer_contexts, rank_sentences
 from tanya_sumsel.settings import Settings
+from tanya_sumsel.short_answer import extract
 from tanya_sumsel.store_local import LocalReader
 
 from .conftest import DATA, SHARED
@@ -38,10 +44,19 @@ def _questions(path: Path, lo: int = 0, hi: int | None = None) -> list[str]:
 
 
 def _same_rows(articles: list[Article], questions: list[str]) -> int:
-    """Assert text_rows with stored (encoded, decoded) scans equals text_rows scanning on the spot; rows compared."""
+    """Assert the reranker's rows, the ranked sentences and the short answer are the same with stored (encoded,
+    decoded) scans as when scanned on the spot; returns the rows compared."""
     texts = [ch.text for a in articles for ch in chunk_article(a)]
     stored = [decode(encode(scan(t))) for t in texts]
     assert all(s is not None for s in stored)
+    passages = [Passage(1, 1.0, n, f"a{n}", "", None, None, None, None, t, 0, len(t)) for n, t in enumerate(texts)]
+    for n, question in enumerate(questions):
+        part = passages[(n * 5) % max(1, len(passages) - 5) :][:5]
+        fresh, kept = rank_sentences(question, part), rank_sentences(question, part, scans=lambda p: stored[p.chunk_id])
+        assert [replace(c, patterns=None) for c in kept] == fresh
+        contexts, qtype = answer_contexts(kept), question_type(question)
+        with_patterns = extract(question, qtype, contexts, [c.patterns for c in kept[: len(contexts)]])
+        assert with_patterns == extract(question, qtype, contexts), question
     idf = {}.get
     compared = 0
     for n, question in enumerate(questions):
@@ -71,7 +86,8 @@ def test_scan_round_trips_and_refuses_what_it_cannot_trust() -> None:
     s = scan("Gubernur Herman Deru meresmikan Jembatan Musi VI, Senin (12/2/2024). Biayanya Rp 1,2 triliun.")
     assert decode(encode(s)) == s and len(s.windows) == len(s.sentences) == 2
     assert s.patterns(0) and "date" in s.patterns(0)  # type: ignore[operator]
-    odd = ChunkScan(((0, 9),), (("fran aise",),), frozenset({"française"}), ({},))  # the stemmer leaves spaces
+    assert "date" in s.sentence_patterns(0) and "amount" in s.sentence_patterns(1)  # type: ignore[operator]
+    odd = ChunkScan(((0, 9),), (("fran aise",),), frozenset({"française"}), ({},), ({},))  # the stemmer leaves spaces
     assert decode(encode(odd)) == odd
     other = json.loads(encode(s)) | {"v": SCAN_VERSION + 1}
     for stored in ("", "{not json", json.dumps(other), json.dumps({"v": SCAN_VERSION})):
@@ -95,3 +111,5 @@ def test_built_index_stores_scans_and_an_index_without_them_answers_the_same(bui
     assert isinstance(before, Retriever) and not any(ch.scan for ch in before.store.chunks([1, 2, 3]).values())
     for question in _questions(DATA / "questions.jsonl")[:12]:
         assert new.search(question) == before.search(question), question
+        a, b = answer(question, settings=built, retriever=new), answer(question, settings=older, retriever=before)
+        assert (a.text, a.citations) == (b.text, b.citations), question

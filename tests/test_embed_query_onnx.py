@@ -69,6 +69,8 @@ def test_question_vectors_are_the_build_encoders(int8_dir: Path) -> None:
     questions = [json.loads(x)["question"] for x in (DATA / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
     cos = np.array([float(query.embed_query(q) @ build.embed_query(q)) for q in questions])
     assert cos.min() >= 0.9999, cos.min()
+    for q in questions[:5]:  # tokenized on the asking thread, run on the worker: the same vector
+        assert np.array_equal(query.query_job(q)(), query.embed_query(q))
     rows = _Rows(query_folder(int8_dir) / "words.npy")  # read on demand, not mapped: the same values
     ids = np.array([[0, 5, 250000], [3, 3, 17]])
     assert np.array_equal(rows[ids], np.load(query_folder(int8_dir) / "words.npy")[ids])

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .chunk_scan import ChunkScan
 from .dates import format_date
 from .ingest import Article
 from .judge import QUANTITY_FEATURE, answer_features, answerable, show_features, sure
@@ -96,13 +97,15 @@ def compose(
     context: str = "",
     idf: Callable[[str], float] | None = None,
     article: Callable[[str], Article] | None = None,
+    scans: Callable[[Passage], ChunkScan | None] | None = None,
 ) -> Composed:
     """Extractive answer: the best sentences quoted with [n] markers, a short answer when the model is sure of it.
 
     It abstains when the judged probability that the evidence answers the question (the question's subject in the
     cited passage, the sentence's coverage, the retrieval scores) is below the calibrated threshold. The sentence
-    holding a shown short answer is quoted first, so the answer is always marked in citation [1]."""
-    ranked = rank_sentences(question, passages, context=context)
+    holding a shown short answer is quoted first, so the answer is always marked in citation [1]. `scans` gives a
+    passage's stored chunk scan (Retriever.scan_of), read instead of splitting and scanning its text again."""
+    ranked = rank_sentences(question, passages, context=context, scans=scans)
     if not ranked or ranked[0].score < MIN_CONFIDENCE:
         return Composed(ABSTAIN_TEXT[lang], (), True, 0.0)
     asked = f"{question} {context}".strip()  # a follow-up is about its previous question's subject too
@@ -114,7 +117,8 @@ def compose(
         named = [n for n in close if all(t in evidence_words([ranked[n].text]) for t in rare)]
         first = (named or close or [0])[0]
         ranked.insert(0, ranked.pop(first))
-    found = extract(question, question_type(question), answer_contexts(ranked))
+    contexts = answer_contexts(ranked)
+    found = extract(question, question_type(question), contexts, [c.patterns for c in ranked[: len(contexts)]])
     span = found[1] if found else None
 
     lead_rank = found[0] if found else 0  # the sentence holding the best span is the evidence judged

@@ -1,8 +1,9 @@
 """Chunk scan: the question-independent part of the reranker's features of a chunk, made once when the index is
 built and stored beside the chunk, so answering a question only does the work that depends on the question.
 
-A scan holds the chunk's sentences with their BM25 terms, its lower-cased tokens and, for every window the reranker
-can score spans in (a sentence with its neighbours), the date/amount/name/place matches of that window's own text.
+A scan holds the chunk's sentences with their BM25 terms, its lower-cased tokens and the date/amount/name/place
+matches of each sentence's own text (the short answer reads sentences) and of every window the reranker can score
+spans in (a sentence with its neighbours).
 `rerank.text_rows` gives the same rows with or without a scan (tested); a chunk stored without one (an index built
 before scans existed) is scanned on the spot. Stored as JSON text: nothing executable is ever loaded.
 """
@@ -16,7 +17,7 @@ from .chunk import split_sentences
 from .entities import pattern_spans, span_tokens
 from .textnorm import terms, tokens
 
-SCAN_VERSION = 1  # bump whenever what a scan holds or how it is computed changes: older scans are then ignored
+SCAN_VERSION = 2  # bump whenever what a scan holds or how it is computed changes: older scans are then ignored
 Bounds = tuple[int, int]
 Patterns = dict[str, list[Bounds]]  # pattern kind → [first, last) token spans of a window (entities.pattern_spans)
 
@@ -29,12 +30,23 @@ class ChunkScan:
     sentence_terms: tuple[tuple[str, ...], ...]  # textnorm.terms of each sentence
     words: frozenset[str]  # textnorm.tokens of the whole text
     windows: tuple[dict[str, list[int]], ...] = ()  # per centre sentence: its window's patterns, flattened; () unknown
+    own: tuple[dict[str, list[int]], ...] = ()  # per sentence: its own patterns, flattened; () unknown
 
     def patterns(self, best: int) -> Patterns | None:
         """The pattern spans of the window centred on sentence `best`, None when the scan lacks them."""
-        if best >= len(self.windows):
-            return None
-        return {kind: list(zip(flat[::2], flat[1::2], strict=True)) for kind, flat in self.windows[best].items()}
+        return _unflatten(self.windows[best]) if best < len(self.windows) else None
+
+    def sentence_patterns(self, n: int) -> Patterns | None:
+        """The pattern spans of sentence `n` alone, None when the scan lacks them."""
+        return _unflatten(self.own[n]) if n < len(self.own) else None
+
+
+def _unflatten(flat: dict[str, list[int]]) -> Patterns:
+    return {kind: list(zip(v[::2], v[1::2], strict=True)) for kind, v in flat.items()}
+
+
+def _found(piece: str) -> dict[str, list[int]]:
+    return {k: [x for b in v for x in b] for k, v in pattern_spans(piece, span_tokens(piece)).items()}
 
 
 def window(scan: ChunkScan, best: int) -> Bounds:
@@ -51,12 +63,11 @@ def scan(text: str, *, windows: bool = True) -> ChunkScan:
     if not windows:
         return partial
     found: dict[Bounds, dict[str, list[int]]] = {}
-    for best in range(len(sentences)):
-        start, end = bounds = window(partial, best)
-        if bounds not in found:  # a short chunk's windows are often the same characters
-            piece = text[start:end]
-            found[bounds] = {k: [x for b in v for x in b] for k, v in pattern_spans(piece, span_tokens(piece)).items()}
-    return replace(partial, windows=tuple(found[window(partial, b)] for b in range(len(sentences))))
+    for bounds in [*sentences, *(window(partial, best) for best in range(len(sentences)))]:
+        if bounds not in found:  # a short chunk's windows are often the same characters (or one sentence)
+            found[bounds] = _found(text[bounds[0] : bounds[1]])
+    windows = tuple(found[window(partial, b)] for b in range(len(sentences)))
+    return replace(partial, windows=windows, own=tuple(found[b] for b in sentences))
 
 
 def encode(s: ChunkScan) -> str:
@@ -67,6 +78,7 @@ def encode(s: ChunkScan) -> str:
         "t": [list(ts) for ts in s.sentence_terms],  # lists: the stemmer can leave a space inside a term
         "w": " ".join(sorted(s.words)),  # textnorm tokens never hold a space
         "p": list(s.windows),
+        "o": list(s.own),
     }
     return json.dumps(stored, ensure_ascii=False, separators=(",", ":"))
 
@@ -85,6 +97,7 @@ def decode(stored: str) -> ChunkScan | None:
             tuple(map(tuple, d["t"])),
             frozenset(d["w"].split(" ")) if d["w"] else frozenset(),
             tuple(d["p"]),
+            tuple(d["o"]),
         )
     except (ValueError, KeyError, TypeError, AttributeError):
         return None  # a damaged scan only costs time

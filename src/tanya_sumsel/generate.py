@@ -156,7 +156,7 @@ def assemble(question: str, raw: str, passages: list[Passage], lang: str) -> Ans
 
 def extractive(question: str, passages: list[Passage], lang: str, retriever: Retriever, context: str = "") -> Answer:
     """The offline answer: sentences chosen for the question (and a follow-up's context), quoted with citations."""
-    out = compose(question, passages, lang, context, retriever.store.idf, retriever.article)
+    out = compose(question, passages, lang, context, retriever.store.idf, retriever.article, retriever.scan_of)
     return Answer(question, out.text, out.citations, tuple(passages), out.abstained, lang, out.short_answer)
 
 
@@ -166,10 +166,10 @@ def followup_or_standalone(
     """The extractive answer with the follow-up's context, unless the question asked on its own is answered with
     more confidence (the carried-over topic must never make an answer worse)."""
     idf = retriever.store.idf
-    out = compose(question, passages, lang, context, idf, retriever.article)
+    out = compose(question, passages, lang, context, idf, retriever.article, retriever.scan_of)
     if context:
         alone_passages = retriever.search(question, k)
-        alone = compose(question, alone_passages, lang, "", idf, retriever.article)
+        alone = compose(question, alone_passages, lang, "", idf, retriever.article, retriever.scan_of)
         if (out.abstained and not alone.abstained) or (
             alone.abstained == out.abstained and alone.confidence > out.confidence
         ):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .chunk_scan import decode
+from .chunk_scan import ChunkScan, decode
 from .embed import Embedder, load_embedder
 from .index import build_index, check_compatible
 from .ingest import Article, files_fingerprint
@@ -29,9 +29,8 @@ from .textnorm import terms
 from .view import Catalog, ViewSpec
 
 log = logging.getLogger(__name__)
-# Embeds questions while the asking thread runs BM25 and text features. The encoders release the GIL, but a worker
-# that needs it to start (or to run a Python tokenizer) waits while the asking thread runs Python, up to a switch
-# interval (5 ms) each time: so an encoder that can (`query_job`) tokenizes on the asking thread first.
+# Embeds questions while the asking thread runs BM25 and text features. A worker that needs the GIL (to start, or
+# for a Python tokenizer) waits up to 5 ms while the asking thread runs Python: `query_job` tokenizes here first.
 _Hits = list[tuple[int, float]]
 _EMBEDDING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tanya-embed")
 
@@ -49,6 +48,7 @@ class Retriever:
         self.spec = ViewSpec()  # what a filtered view (`filtered()`) keeps; the base retriever keeps everything
         self._mask: np.ndarray | None = None
         self._catalog: list[Catalog] = []  # loaded on the first filtered search, shared by every view
+        self._scans: dict[int, tuple[int, int, ChunkScan | None]] = {}  # chunk id → (start, end, scan), recent
         self.copies = store.clusters()  # article id → cluster id, for stories carried by several outlets
         self._members: dict[str, list[str]] = {}
         for aid, cluster in sorted(self.copies.items()):
@@ -144,9 +144,21 @@ class Retriever:
         keyword = self.store.keyword_search(terms(question, translate=True), fetch, allow)
         q = analyse(question, self.store.idf)
         found = self.store.chunks([cid for cid, _ in keyword[: self.settings.rerank_depth]])
-        rows = text_rows(q, [ch.text for ch in found.values()], [decode(ch.scan) for ch in found.values()])
+        rows = text_rows(q, [ch.text for ch in found.values()], [self._scan(ch) for ch in found.values()])
         vector = embedding.result()
         return self.store.search(vector, fetch, allow), keyword, vector, q, dict(zip(found, rows, strict=True)), found
+
+    def _scan(self, ch: StoredChunk) -> ChunkScan | None:
+        """The chunk's stored scan, decoded (and kept a while for `scan_of`)."""
+        if len(self._scans) > 4096:
+            self._scans.clear()
+        sc = self._scans[ch.id] = (ch.start, ch.end, decode(ch.scan))
+        return sc[2]
+
+    def scan_of(self, passage: Passage) -> ChunkScan | None:
+        """The scan of the chunk a passage of the last searches was made of, if the passage is that chunk whole."""
+        sc = self._scans.get(passage.chunk_id)
+        return sc[2] if sc is not None and sc[:2] == (passage.start, passage.end) else None
 
     def whole(self, passage: Passage) -> bool:
         """Whether the passage comes from a whole news article (not a paragraph cut from one)."""
@@ -246,7 +258,7 @@ class Retriever:
                 {c: cosines[c] for c in missing} if cosines is not None else self.store.cosines(missing, vector)
             )
         return [
-            Candidate(cid, found[cid].text, score, cosine.get(cid, 0.0), bm25.get(cid, 0.0), decode(found[cid].scan))
+            Candidate(cid, found[cid].text, score, cosine.get(cid, 0.0), bm25.get(cid, 0.0), self._scan(found[cid]))
             for cid, score in hits
         ]
 

@@ -4,9 +4,11 @@ candidate sentences the short-answer model reads."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .chunk import split_sentences
+from .chunk import Sentence, split_sentences
+from .chunk_scan import ChunkScan, Patterns
 from .question import TYPE_CUES, question_type
 from .results import Passage
 from .span_features import Context
@@ -26,11 +28,19 @@ class Candidate:
     end: int
     text: str
     covered: frozenset[str]
+    patterns: Patterns | None = None  # its entity pattern spans, when its chunk's scan holds them
 
 
-def rank_sentences(question: str, passages: list[Passage], top_passages: int = 5, context: str = "") -> list[Candidate]:
+def rank_sentences(
+    question: str,
+    passages: list[Passage],
+    top_passages: int = 5,
+    context: str = "",
+    scans: Callable[[Passage], ChunkScan | None] | None = None,
+) -> list[Candidate]:
     """Score every sentence of the best passages by IDF-weighted question-term coverage (IDF over the
-    candidate sentences, so a term every sentence shares counts little), retrieval rank and type cues."""
+    candidate sentences, so a term every sentence shares counts little), retrieval rank and type cues. `scans`
+    gives a passage's chunk scan, whose sentences and terms are then read instead of made."""
     own = set(terms(question, translate=True))
     q_terms = own | set(terms(context, translate=True))  # context: the previous turn, for follow-ups
     cue = TYPE_CUES.get(question_type(question))
@@ -43,26 +53,37 @@ def rank_sentences(question: str, passages: list[Passage], top_passages: int = 5
     seen: set[tuple[str, int]] = set()
     sentences = []
     for p in passages[:top_passages]:
-        for s in split_sentences(p.text):
+        for s, found, patterns in _sentences(p, scans(p) if scans else None):
             key = (p.article_id, p.start + s.start)
             if key not in seen:  # overlapping chunks repeat sentences
                 seen.add(key)
-                sentences.append((p, s, set(terms(s.text)) & q_terms))
+                sentences.append((p, s, set(found) & q_terms, patterns))
     n = len(sentences) or 1
-    df = {t: sum(t in covered for _, _, covered in sentences) for t in q_terms}
+    df = {t: sum(t in covered for _, _, covered, _ in sentences) for t in q_terms}
     weight = {
         t: math.log(1 + n / (1 + df[t])) * (1.5 if t[0].isdigit() else 1.0) * (1.0 if t in own else 0.5)
         for t in q_terms
     }
     total = sum(weight.values()) or 1.0
     out = []
-    for p, s, covered in sentences:
+    for p, s, covered, patterns in sentences:
         retrieval = max(0.0, article_score[p.article_id] / best)  # relative to the best passage
         coverage = sum(weight[t] for t in covered) / total
         bonus = 0.1 if cue is not None and cue.search(s.text) and covered else 0.0
         score = 0.7 * coverage + 0.3 * retrieval + bonus
-        out.append(Candidate(score, p, p.start + s.start, p.start + s.end, s.text, frozenset(covered)))
+        out.append(Candidate(score, p, p.start + s.start, p.start + s.end, s.text, frozenset(covered), patterns))
     return sorted(out, key=lambda c: -c.score)
+
+
+def _sentences(p: Passage, sc: ChunkScan | None) -> list[tuple[Sentence, Sequence[str], Patterns | None]]:
+    """A passage's sentences with their terms (and pattern spans), from its chunk scan when it has one."""
+    # A scan of a blank text holds the whole text as one sentence, split_sentences none: such a text is made here
+    if sc is None or not p.text[:1].strip():
+        return [(s, terms(s.text), None) for s in split_sentences(p.text)]
+    return [
+        (Sentence(p.text[a:b], a, b), found, sc.sentence_patterns(n))
+        for n, ((a, b), found) in enumerate(zip(sc.sentences, sc.sentence_terms, strict=True))
+    ]
 
 
 def select_sentences(ranked: list[Candidate], max_sentences: int = MAX_SENTENCES) -> list[Candidate]:

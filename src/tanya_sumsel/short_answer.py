@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import mlp
+from .chunk_scan import Patterns
 from .entities import (
     AMOUNT,
     DATE,
@@ -46,12 +47,15 @@ def score(rows: np.ndarray, model: dict[str, np.ndarray] | None = None) -> np.nd
     return mlp.forward(rows, model if model is not None else mlp.load("short_answer_model.json", FEATURE_NAMES))
 
 
-def extract(question: str, qtype: str, contexts: Sequence[Context]) -> tuple[int, Span] | None:
-    """The best answer span over `contexts` as (index of its sentence, span), or None for descriptive questions."""
+def extract(
+    question: str, qtype: str, contexts: Sequence[Context], patterns: Sequence[Patterns | None] = ()
+) -> tuple[int, Span] | None:
+    """The best answer span over `contexts` as (index of its sentence, span), or None for descriptive questions;
+    `patterns`: per context, its entity pattern spans when already known (a chunk scan)."""
     if not contexts or qtype in ("why", "how") or DESCRIPTIVE.search(question):
         return None
     q = parse_question(question, qtype)
-    found = features(q, contexts, repeats=True)
+    found = features(q, contexts, repeats=True, patterns=patterns)
     scores = score(np.vstack([rows for _, rows in found]))
     where = [(n, s, e) for n, (chars, _) in enumerate(found) for s, e in chars]
     best: tuple[int, Span] | None = None

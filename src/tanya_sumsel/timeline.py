@@ -102,7 +102,7 @@ def over_time(
     dated = replace(ans, text=as_of_label(ans.text, lead.date, ans.language)) if when is not None else ans
     if not others:
         return dated
-    alt = compose(question, others, ans.language, context, retriever.store.idf, retriever.article)
+    alt = compose(question, others, ans.language, context, retriever.store.idf, retriever.article, retriever.scan_of)
     if alt.abstained or not alt.short_answer or not alt.citations:
         return dated
     said = ans.short_answer or " ".join(c.quote for c in ans.citations)  # no short answer: what the quotes say

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,11 @@ def test_environment_overrides_and_types() -> None:
     s = Settings.from_env({"TANYA_K": "7", "TANYA_RETRIEVAL": "bm25", "TANYA_DENSE_WEIGHT": "0.5", "TANYA_HOME": "/x"})
     assert (s.k, s.retrieval, s.dense_weight) == (7, "bm25", 0.5)
     assert str(s.corpus_dir) == "/x/corpus" and str(s.index_dir) == "/x/index"
+
+
+def test_folders_given_as_text_become_paths() -> None:
+    s = Settings.from_env({}, corpus_dir="/data/berita", index_dir="~/indeks")
+    assert s.corpus_dir == Path("/data/berita") and s.index_dir == Path("~/indeks").expanduser()
 
 
 @pytest.mark.parametrize(

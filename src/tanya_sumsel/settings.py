@@ -119,6 +119,7 @@ class Settings:
             if raw is not None and raw != "":
                 values[f.name] = _coerce(f.name, f.type, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
+        values |= {f.name: Path(values[f.name]).expanduser() for f in _PATHS if isinstance(values.get(f.name), str)}  # type: ignore[arg-type]
         home = Path(values.get("home") or default_home()).expanduser()  # type: ignore[arg-type]
         values["home"] = home
         values.setdefault("corpus_dir", home / "corpus")
@@ -130,6 +131,7 @@ class Settings:
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
+_PATHS = tuple(f for f in fields(Settings) if f.type in ("Path", "Path | None", Path))  # a str given is made a Path
 _CHOICES: dict[str, tuple[str, ...]] = {
     "retrieval": ("hybrid", "dense", "bm25"),
     "fusion": ("score", "rrf"),

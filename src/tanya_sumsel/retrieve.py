@@ -29,9 +29,9 @@ from .textnorm import terms
 from .view import Catalog, ViewSpec
 
 log = logging.getLogger(__name__)
-# Embeds questions while the asking thread runs BM25 and text features. A worker that needs the GIL (to start, or
-# for a Python tokenizer) waits up to 5 ms while the asking thread runs Python: `query_job` tokenizes here first.
+# Embeds questions beside the asking thread (`query_job` tokenizes first: a worker needing the GIL waits up to 5 ms)
 _Hits = list[tuple[int, float]]
+_Found = tuple[_Hits, _Hits, np.ndarray, QuestionTerms, dict[int, np.ndarray], dict[int, StoredChunk]]
 _EMBEDDING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tanya-embed")
 
 
@@ -131,9 +131,7 @@ class Retriever:
         keyword = self.store.keyword_search(terms(question, translate=True), fetch, allow) if mode != "dense" else []
         return dense, keyword, vector
 
-    def _overlapped(
-        self, question: str
-    ) -> tuple[_Hits, _Hits, np.ndarray, QuestionTerms, dict[int, np.ndarray], dict[int, StoredChunk]]:
+    def _overlapped(self, question: str) -> _Found:
         """`candidates()`, plus BM25's best candidates' reranker text features (and chunks), found while the
         question embeds on a worker thread."""
         fetch, allow = self.settings.fetch_k, self.mask()
@@ -149,11 +147,13 @@ class Retriever:
         return self.store.search(vector, fetch, allow), keyword, vector, q, dict(zip(found, rows, strict=True)), found
 
     def _scan(self, ch: StoredChunk) -> ChunkScan | None:
-        """The chunk's stored scan, decoded (and kept a while for `scan_of`)."""
-        if len(self._scans) > 4096:
-            self._scans.clear()
-        sc = self._scans[ch.id] = (ch.start, ch.end, decode(ch.scan))
-        return sc[2]
+        """The chunk's stored scan, decoded once while it is kept (for the reranker's later rows and `scan_of`)."""
+        kept = self._scans.get(ch.id)  # a chunk id's row never changes within one index generation
+        if kept is None:
+            if len(self._scans) > 4096:
+                self._scans.clear()
+            kept = self._scans[ch.id] = (ch.start, ch.end, decode(ch.scan))
+        return kept[2]
 
     def scan_of(self, passage: Passage) -> ChunkScan | None:
         """The scan of the chunk a passage of the last searches was made of, if the passage is that chunk whole."""

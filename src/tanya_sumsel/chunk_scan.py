@@ -41,8 +41,13 @@ class ChunkScan:
         return _unflatten(self.own[n]) if n < len(self.own) else None
 
 
+def _pairs(flat: list[int]) -> list[Bounds]:
+    """[a, b, c, d] → [(a, b), (c, d)]: bounds are stored flat."""
+    return list(zip(flat[::2], flat[1::2], strict=True))
+
+
 def _unflatten(flat: dict[str, list[int]]) -> Patterns:
-    return {kind: list(zip(v[::2], v[1::2], strict=True)) for kind, v in flat.items()}
+    return {kind: _pairs(v) for kind, v in flat.items()}
 
 
 def _found(piece: str) -> dict[str, list[int]]:
@@ -91,9 +96,8 @@ def decode(stored: str) -> ChunkScan | None:
         d = json.loads(stored)
         if d.get("v") != SCAN_VERSION:
             return None
-        flat = d["s"]
         return ChunkScan(
-            tuple(zip(flat[::2], flat[1::2], strict=True)),
+            tuple(_pairs(d["s"])),
             tuple(map(tuple, d["t"])),
             frozenset(d["w"].split(" ")) if d["w"] else frozenset(),
             tuple(d["p"]),

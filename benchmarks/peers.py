@@ -23,10 +23,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "clickid-news-2019" / "articles.jsonl"
 ADD = 20
+Query = Callable[[str], object]  # a serving pipeline: one query in, its result out (ignored)
 
 
 def _articles(n: int) -> list[dict]:  # type: ignore[type-arg]
@@ -38,7 +40,7 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _serve(stats: dict, fn, warm: str) -> None:  # type: ignore[no-untyped-def, type-arg]
+def _serve(stats: dict, fn: Query | None, warm: str) -> None:  # type: ignore[type-arg]
     """A child's side of the alternation: READY with its build figures, then one timing per query line read from
     stdin, then its peak RSS at end of input."""
     if fn is not None:
@@ -79,7 +81,7 @@ def _model_path() -> str:
     return str(ensure_converted(Settings.from_env().cache_dir / "models"))
 
 
-def run_langchain(rows: list[dict], queries: list[str], root: Path) -> dict:  # type: ignore[type-arg]
+def run_langchain(rows: list[dict], root: Path) -> tuple[dict, Query | None]:  # type: ignore[type-arg]
     from langchain_community.vectorstores import FAISS
     from langchain_core.documents import Document
     from langchain_huggingface import HuggingFaceEmbeddings
@@ -99,7 +101,7 @@ def run_langchain(rows: list[dict], queries: list[str], root: Path) -> dict:  # 
     return {"index_s": index_s, "chunks": len(chunks), "add_s": add_s}, lambda q: store.similarity_search(q, k=5)
 
 
-def run_txtai(rows: list[dict], queries: list[str], root: Path) -> dict:  # type: ignore[type-arg]
+def run_txtai(rows: list[dict], root: Path) -> tuple[dict, Query | None]:  # type: ignore[type-arg]
     from txtai import Embeddings
 
     emb = Embeddings(path=_model_path(), hybrid=True, content=True)
@@ -113,7 +115,7 @@ def run_txtai(rows: list[dict], queries: list[str], root: Path) -> dict:  # type
     return {"index_s": index_s, "chunks": emb.count(), "add_s": add_s}, lambda q: emb.search(q, 5)
 
 
-def run_tanya_build(rows: list[dict], queries: list[str], root: Path) -> dict:  # type: ignore[type-arg]
+def run_tanya_build(rows: list[dict], root: Path) -> tuple[dict, Query | None]:  # type: ignore[type-arg]
     from tanya_sumsel.index import build_index
     from tanya_sumsel.settings import Settings
 
@@ -134,7 +136,7 @@ def run_tanya_build(rows: list[dict], queries: list[str], root: Path) -> dict:  
     return {"index_s": index_s, "chunks": report.chunks_total, "add_s": add_s, "backend": build_backend(settings)}, None
 
 
-def run_tanya_serve(rows: list[dict], queries: list[str], root: Path) -> dict:  # type: ignore[type-arg]
+def run_tanya_serve(rows: list[dict], root: Path) -> tuple[dict, Query | None]:  # type: ignore[type-arg]
     """A fresh serving process on the built index: full answers (hybrid retrieval, rerank, sentence, short answer)."""
     from tanya_sumsel import answer
     from tanya_sumsel.retrieve import load_retriever
@@ -163,7 +165,7 @@ def main() -> None:
     rows = _articles(args.articles)
     queries = [r["title"] for r in rows[: args.queries]]
     if args.run:
-        stats, fn = RUNS[args.run](rows, queries, args.root)
+        stats, fn = RUNS[args.run](rows, args.root)
         _serve(stats, fn, queries[0])
         return
     root = Path(tempfile.mkdtemp(prefix="tanya-peers-"))

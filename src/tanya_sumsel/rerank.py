@@ -23,7 +23,7 @@ from . import chunk_scan, mlp
 from .chunk_scan import ChunkScan, scan
 from .question import TYPE_CUES, question_type
 from .short_answer import score
-from .span_features import Context, Question, features, parse_question
+from .span_features import Context, Question, parse_question, span_rows
 from .textnorm import terms
 
 WINDOW = 12  # terms in the proximity window
@@ -106,15 +106,11 @@ def text_rows(q: QuestionTerms, texts: Sequence[str], scans: Sequence[ChunkScan 
         best_spans.append(sentences[best])
         patterns.append(sc.patterns(best))
     rows[:, 9:11] = _NO_SPAN
-    found = features(q.parsed, [ctx for _, ctx in windows], max_words=SPAN_WORDS, patterns=patterns)
-    owners = [
-        (n, lo <= start + a and start + b <= hi)
-        for n, ((start, _), (lo, hi), (chars, _)) in enumerate(zip(windows, best_spans, found, strict=True))
-        for a, b in chars
-    ]
-    if owners:
-        spans = score(np.vstack([x for _, x in found])).astype(np.float32)
-        owner, in_best = np.array([n for n, _ in owners]), np.array([b for _, b in owners])
+    owner, a, b, f = span_rows(q.parsed, [ctx for _, ctx in windows], max_words=SPAN_WORDS, patterns=patterns)
+    if len(owner):
+        spans = score(f).astype(np.float32)
+        start, (lo, hi) = np.array([s for s, _ in windows])[owner], np.array(best_spans).T[:, owner]
+        in_best = (lo <= start + a) & (start + b <= hi)
         np.maximum.at(rows[:, 9], owner, spans)  # the best span of the passage …
         np.maximum.at(rows[:, 10], owner[in_best], spans[in_best])  # … and of its best sentence
     return rows

@@ -140,9 +140,30 @@ def features(
 ) -> list[tuple[list[tuple[int, int]], np.ndarray]]:
     """Per context: the character spans of every candidate (up to `max_words` words) and their feature rows.
 
+    `repeats`: count in how many of the contexts each span recurs. `patterns`: per context, its pattern spans
+    when already known (a stored chunk scan), else None."""
+    which, a, b, f = span_rows(q, contexts, repeats=repeats, max_words=max_words, patterns=patterns)
+    chars = list(zip(a.tolist(), b.tolist(), strict=True))
+    out, done = [], 0
+    for m in np.bincount(which, minlength=len(contexts)).tolist():
+        out.append((chars[done : done + m], f[done : done + m]))
+        done += m
+    return out
+
+
+def span_rows(
+    q: Question,
+    contexts: Sequence[Context],
+    *,
+    repeats: bool = False,
+    max_words: int = MAX_WORDS,
+    patterns: Sequence[dict[str, list[tuple[int, int]]] | None] = (),
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`features` as flat arrays, ordered by context: each span's context, its character start and end in that
+    context, and its feature row.
+
     One vectorized pass over all contexts (numpy's per-call overhead dominated when each went through alone);
-    word windows stop at their context's edge. `repeats`: count in how many of the contexts each span recurs.
-    `patterns`: per context, its pattern spans when already known (a stored chunk scan), else None."""
+    word windows stop at their context's edge."""
     toks: Tokens = []
     ctx_of: list[int] = []  # per token, its context
     found_all: dict[str, list[tuple[int, int]]] = {}
@@ -162,9 +183,9 @@ def features(
     ends_at = np.append(starts_at[1:], n)
     i, j = _grid(span_kind(bits), ends_at[owner], max_words) if n else (np.zeros(0, int), np.zeros(0, int))
     which = owner[i]
-    per_context = np.bincount(which, minlength=len(contexts))
     if not len(i):
-        return [([], np.zeros((0, N_FEATURES), dtype=np.float32)) for _ in contexts]
+        none = np.zeros(0, dtype=np.int64)
+        return none, none, none, np.zeros((0, N_FEATURES), dtype=np.float32)
     isword, cap, stop = (bits & WORD) > 0, (bits & CAP) > 0, (bits & STOP) > 0
     inq = np.array([w in q.words or s in q.stems for w, s in zip(low, stems, strict=True)])
     anchor = isword & inq & ~stop
@@ -256,9 +277,4 @@ def features(
         counts = Counter(text for _, text in set(zip(which.tolist(), texts, strict=True)))  # once per context
         f[:, F["log_repeats_in_other_sentences"]] = np.log([counts[text] for text in texts])
     offsets = np.array([t[1:] for t in toks])
-    chars = list(zip(offsets[i, 0].tolist(), offsets[j - 1, 1].tolist(), strict=True))
-    out, done = [], 0
-    for m in per_context.tolist():
-        out.append((chars[done : done + m], f[done : done + m]))
-        done += m
-    return out
+    return which, offsets[i, 0], offsets[j - 1, 1], f

@@ -125,7 +125,7 @@ def test_answer_holders_match_whole_words_case_insensitively() -> None:
 def test_excluded_articles_never_come_back(built) -> None:
     retriever = load_retriever(built)
     first = retriever.search("banjir Muara Enim", 5)[0].article_id
-    view = retriever.excluding({first})
+    view = retriever.filtered(exclude={first})
     assert all(p.article_id != first for p in view.search("banjir Muara Enim", 5))
     assert retriever.search("banjir Muara Enim", 5)[0].article_id == first  # the original is untouched
 

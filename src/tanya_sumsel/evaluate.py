@@ -188,7 +188,9 @@ def evaluate(
         )
         if strict and q["answerable"] and golds:
             gone = set(q["doc_ids"]) | answer_holders(texts, golds)
-            blind = answer(q["question"], k=k, settings=settings, retriever=retriever.excluding(gone), as_of=as_of)
+            blind = answer(
+                q["question"], k=k, settings=settings, retriever=retriever.filtered(exclude=gone), as_of=as_of
+            )
             rows[-1]["strict_abstained"] = blind.abstained
             rows[-1]["strict_short_answer"] = blind.short_answer
         if progress:

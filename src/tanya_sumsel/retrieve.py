@@ -5,8 +5,7 @@ from __future__ import annotations
 import copy
 import logging
 import threading
-import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import partial
@@ -29,10 +28,14 @@ from .textnorm import terms
 from .view import Catalog, ViewSpec
 
 log = logging.getLogger(__name__)
-# Embeds questions beside the asking thread (`query_job` tokenizes first: a worker needing the GIL waits up to 5 ms)
 _Hits = list[tuple[int, float]]
 _Found = tuple[_Hits, _Hits, np.ndarray, QuestionTerms, dict[int, np.ndarray], dict[int, StoredChunk]]
-_EMBEDDING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tanya-embed")
+_EMBEDDING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tanya-embed")  # questions, beside the asker
+
+
+def _entering(entered: threading.Event, job: Callable[[], np.ndarray]) -> np.ndarray:
+    entered.set()  # the asker waits for this: it then takes the GIL back only once the encoder lets go of it
+    return job()
 
 
 class Retriever:
@@ -65,10 +68,6 @@ class Retriever:
             if article_id not in self._articles:
                 self._articles.update(self.store.articles([article_id]))
             return self._articles[article_id]
-
-    def excluding(self, article_ids: frozenset[str] | set[str]) -> Retriever:
-        """A view of this retriever that acts as if these articles were not in the corpus (same index and caches)."""
-        return self.filtered(exclude=article_ids)
 
     def filtered(
         self,
@@ -137,8 +136,9 @@ class Retriever:
         fetch, allow = self.settings.fetch_k, self.mask()
         prepare = getattr(self.embedder, "query_job", None)  # the encoder's Python part, done here (see _EMBEDDING)
         job = prepare(question) if prepare else partial(self.embedder.embed_query, question)
-        embedding = _EMBEDDING.submit(job)
-        time.sleep(0)  # let go of the GIL once, so the worker enters the encoder now
+        entered = threading.Event()
+        embedding = _EMBEDDING.submit(_entering, entered, job)
+        entered.wait()  # else the worker may wait a 5 ms switch interval for the GIL before the encoder starts
         keyword = self.store.keyword_search(terms(question, translate=True), fetch, allow)
         q = analyse(question, self.store.idf)
         found = self.store.chunks([cid for cid, _ in keyword[: self.settings.rerank_depth]])

@@ -23,7 +23,7 @@ STAGES = [  # (module, function, label)
     ("tanya_sumsel.retrieve", "rerank", "rerank"),
     ("tanya_sumsel.retrieve", "text_rows", "text_rows (BM25's candidates, during embed_query)"),
     ("tanya_sumsel.rerank", "text_rows", "rerank.text_rows (the others)"),
-    ("tanya_sumsel.rerank", "features", "span_features (within text_rows)"),
+    ("tanya_sumsel.rerank", "span_rows", "span_features (within text_rows)"),
     ("tanya_sumsel.rerank", "score", "rerank.span_model"),
     ("tanya_sumsel.rerank", "terms", "rerank.terms"),
     ("tanya_sumsel.generate", "compose", "compose"),

@@ -30,7 +30,11 @@ def load(name: str, features: tuple[str, ...] | None = None) -> dict[str, np.nda
 
 def forward(rows: np.ndarray, weights: dict[str, np.ndarray]) -> np.ndarray:
     """One score per feature row (higher is better)."""
-    hidden = np.maximum(((rows - weights["mean"]) / weights["scale"]) @ weights["w1"].T + weights["b1"], 0.0)
+    z = rows - weights["mean"]  # in place from here: fresh temporaries of a few thousand rows cost 3× the product
+    z /= weights["scale"]
+    hidden = z @ weights["w1"].T
+    hidden += weights["b1"]
+    np.maximum(hidden, 0.0, out=hidden)
     return hidden @ weights["w2"] + weights["b2"]
 
 

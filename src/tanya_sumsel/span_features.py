@@ -3,7 +3,6 @@ distance to the question's words, capitalization, the sentence's and passage's r
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -125,9 +124,18 @@ def _grid(kind: np.ndarray, ends: np.ndarray, max_words: int) -> tuple[np.ndarra
     return i, i + d + 1
 
 
-def _keys(words: list[str], spans: list[tuple[int, int]]) -> list[str]:
-    low = [w.lower() if w[0].isalnum() else "" for w in words]
-    return [" ".join(filter(None, low[i:j])) for i, j in spans]
+def _holders(words: list[str], which: np.ndarray, i: np.ndarray, j: np.ndarray, width: int) -> np.ndarray:
+    """Per span words[i:j] (at most `width` tokens), how many contexts hold a span of the same words, case and
+    punctuation aside: each span as a row of word ids, punctuation (id 0) moved behind the words."""
+    ids: dict[str, int] = {}
+    word = np.array([ids.setdefault(w.lower(), len(ids) + 1) if w[0].isalnum() else 0 for w in words])
+    at = i[:, None] + np.arange(width)
+    rows = np.where(at < j[:, None], word[np.minimum(at, len(words) - 1)], 0)
+    rows = np.take_along_axis(rows, np.argsort(rows == 0, axis=1, kind="stable"), axis=1)
+    _, key = np.unique(rows, axis=0, return_inverse=True)
+    key = key.ravel()
+    held = np.unique(np.stack([key, which]), axis=1)[0]  # each (words, context) pair once
+    return np.bincount(held, minlength=int(key.max()) + 1)[key]
 
 
 def features(
@@ -273,8 +281,6 @@ def span_rows(
     f[:, F["passage_score"]] = np.array([c.passage_score for c in contexts])[which]
     f[:, F["first_lowercase"]] = ((bits & LOWER) > 0)[i]
     if repeats:  # the same span in other top sentences
-        texts = _keys(words, list(zip(i.tolist(), j.tolist(), strict=True)))
-        counts = Counter(text for _, text in set(zip(which.tolist(), texts, strict=True)))  # once per context
-        f[:, F["log_repeats_in_other_sentences"]] = np.log([counts[text] for text in texts])
+        f[:, F["log_repeats_in_other_sentences"]] = np.log(_holders(words, which, i, j, max_words))
     offsets = np.array([t[1:] for t in toks])
     return which, offsets[i, 0], offsets[j - 1, 1], f

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from tanya_sumsel import answer
+from tanya_sumsel.entities import TOKEN
 from tanya_sumsel.question import question_type
 from tanya_sumsel.short_answer import extract
 from tanya_sumsel.span_features import FEATURE_NAMES, N_FEATURES, Context, F, features, parse_question
@@ -132,6 +133,32 @@ def test_repeats_count_the_contexts_a_span_recurs_in() -> None:
         assert repeats["Herman Deru"] == pytest.approx(2.0)  # twice in the second context still counts once there
         assert repeats["Deru"] == pytest.approx(2.0) and repeats.get("Deru, Herman", 1.0) == pytest.approx(1.0)
     assert all(r[96] == 0 for _, rows in features(q, contexts) for r in rows)  # off unless asked
+
+
+def _words(span: str) -> str:
+    return " ".join(t.lower() for t in TOKEN.findall(span) if t[0].isalnum())
+
+
+def test_repeats_ignore_case_and_punctuation_as_the_span_text_does() -> None:
+    """A span recurs where the same words recur, whatever their case and the punctuation between them: the count
+    equals the one made from each span's lower-cased words joined as a string."""
+    q = parse_question("Siapa yang hadir di Sekayu?", "who")
+    texts = [
+        "Herman Deru, Gubernur Sumsel, hadir di Sekayu.",
+        "HERMAN DERU hadir (di Sekayu) pada Rabu.",
+        "Gubernur Sumsel Herman, Deru hadir.",
+        "Rapat di Sekayu; Herman Deru.",
+    ]
+    contexts = [Context(t, 1.0 - n / 10, n, 0, 1.0) for n, t in enumerate(texts)]
+    holders: dict[str, set[int]] = {}
+    found = features(q, contexts, repeats=True)
+    for n, (ctx, (chars, _)) in enumerate(zip(contexts, found, strict=True)):
+        for s, e in chars:
+            holders.setdefault(_words(ctx.text[s:e]), set()).add(n)
+    for ctx, (chars, rows) in zip(contexts, found, strict=True):
+        for (s, e), r in zip(chars, rows, strict=True):
+            assert float(np.exp(r[96])) == pytest.approx(len(holders[_words(ctx.text[s:e])])), ctx.text[s:e]
+    assert max(len(h) for h in holders.values()) == 4  # 'Herman Deru' in all four, as 'HERMAN DERU' and 'Herman, Deru'
 
 
 def test_quoted_titles_do_not_set_the_question_type() -> None:

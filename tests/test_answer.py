@@ -86,3 +86,16 @@ def test_missing_index_is_built_on_first_use(fresh) -> None:
     assert not fresh.index_dir.exists()
     ans = answer("Siapa Sekda Sumsel?", settings=fresh)
     assert (fresh.index_dir / "CURRENT").exists() and ans.citations
+
+
+def test_askers_on_several_threads_get_the_answers_one_asker_gets(built) -> None:
+    """Questions embed on a shared worker pool while the asking thread scans BM25's candidates: six askers at once
+    (more than the pool's workers, so some wait for one) get exactly the sequential answers."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = [q for q, _ in FOUNDING] * 2
+    alone = [answer(q, settings=built) for q in questions]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        together = list(pool.map(lambda q: answer(q, settings=built), questions))
+    assert [(a.text, a.citations) for a in together] == [(a.text, a.citations) for a in alone]
+    assert sum(not a.abstained for a in alone) >= len(FOUNDING)

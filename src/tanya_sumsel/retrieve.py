@@ -138,7 +138,7 @@ class Retriever:
         job = prepare(question) if prepare else partial(self.embedder.embed_query, question)
         entered = threading.Event()
         embedding = _EMBEDDING.submit(_entering, entered, job)
-        entered.wait()  # else the worker may wait a 5 ms switch interval for the GIL before the encoder starts
+        entered.wait(0.01)  # else the worker may wait a 5 ms switch interval for the GIL (workers busy: go on)
         keyword = self.store.keyword_search(terms(question, translate=True), fetch, allow)
         q = analyse(question, self.store.idf)
         found = self.store.chunks([cid for cid, _ in keyword[: self.settings.rerank_depth]])

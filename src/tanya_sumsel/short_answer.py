@@ -23,7 +23,7 @@ from .entities import (
     SCALE,
     TITLES,
 )
-from .span_features import FEATURE_NAMES, Context, Question, features, parse_question
+from .span_features import FEATURE_NAMES, Context, Question, parse_question, span_rows
 from .textnorm import STOPWORDS
 from .vocab import OFFICES, PRONOUNS
 
@@ -55,9 +55,9 @@ def extract(
     if not contexts or qtype in ("why", "how") or DESCRIPTIVE.search(question):
         return None
     q = parse_question(question, qtype)
-    found = features(q, contexts, repeats=True, patterns=patterns)
-    scores = score(np.vstack([rows for _, rows in found]))
-    where = [(n, s, e) for n, (chars, _) in enumerate(found) for s, e in chars]
+    which, starts, ends, rows = span_rows(q, contexts, repeats=True, patterns=patterns)
+    scores = score(rows)
+    where = list(zip(which.tolist(), starts.tolist(), ends.tolist(), strict=True))
     best: tuple[int, Span] | None = None
     rival = MIN_SCORE - 3.0  # no admissible rival: the lead is measured from just below the floor
     for k in np.argsort(-scores, kind="stable"):  # best first; ties go to the earlier sentence

@@ -6,7 +6,7 @@ import pytest
 
 from tanya_sumsel.embed import E5_INT8_ID
 from tanya_sumsel.errors import IndexMismatchError
-from tanya_sumsel.index import build_index
+from tanya_sumsel.index import build_index, check_compatible
 from tanya_sumsel.local_files import current_generation, read_manifest
 from tanya_sumsel.retrieve import Retriever
 from tanya_sumsel.storage import open_reader
@@ -90,6 +90,17 @@ def test_mismatched_embedder_is_an_error_naming_the_fix(built, embedder) -> None
         Retriever(open_reader(built), embedder, other)
     with pytest.raises(IndexMismatchError, match="--rebuild"):
         Retriever(open_reader(built), embedder, built.replace(chunk_max_words=50))
+
+
+def test_an_earlier_int8_export_still_answers_but_adding_to_it_rebuilds(built) -> None:
+    manifest = read_manifest(built.index_dir)
+    manifest["embedder"]["id"] = "multilingual-e5-small-q4-int8v2"  # the same weights, an earlier export
+    check_compatible(manifest, built)  # its vectors agree with today's questions: it keeps answering
+    with pytest.raises(IndexMismatchError, match="--rebuild"):
+        check_compatible(manifest, built, building=True)
+    manifest["embedder"]["id"] = "some/other-model"
+    with pytest.raises(IndexMismatchError, match="--rebuild"):
+        check_compatible(manifest, built)
 
 
 def test_changed_settings_force_full_rebuild(fresh, embedder) -> None:

@@ -56,8 +56,11 @@ def save_stems(settings: Settings) -> None:
     """Write every pair met so far (with the file's own) atomically; a failure is logged, never raised."""
     path = stem_file(settings)
     try:
-        load_stems(settings)  # another build may have added words since this process read the file
-        table = dict(list(known_stems().items())[:MAX_SAVED])
+        saved = load_stems(settings)  # another build may have added words since this process read the file
+        known = known_stems()
+        if len(known) == saved:  # the memo holds the file's pairs and nothing more: the file is current
+            return
+        table = dict(list(known.items())[:MAX_SAVED])
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".stems-", suffix=".json")
         try:

@@ -46,11 +46,11 @@ def int8_folder(model_dir: Path) -> Path:
 
 
 def ensure_int8(model_dir: Path) -> Path:
-    """The int8 ONNX folder beside the sentence-transformers folder `model_dir`, exported on first use (~15 s)."""
+    """The int8 ONNX folder beside the sentence-transformers folder `model_dir`, exported on first use (~40 s)."""
     dest = int8_folder(model_dir)
     if (dest / "model.onnx").is_file() and (dest / "tokenizer.json").is_file():
         return dest
-    log.warning("Menyiapkan encoder int8 (ONNX) dari model e5, sekali saja (~15 detik)…")
+    log.warning("Menyiapkan encoder int8 (ONNX) dari model e5, sekali saja (~40 detik)…")
     try:
         with written_whole(dest, ".onnx-") as tmp:
             _export(model_dir, tmp / "model-fp32.onnx")
@@ -138,14 +138,25 @@ def _fuse(model_dir: Path, path: Path) -> None:
     """Fuse each layer's attention, bias+GELU and residual+LayerNorm into single onnxruntime ops, in place (1.23x
     the speed after quantization at the same cosine). The word-embedding lookup stays a plain Gather, which the
     question encoder cuts out (`embed_query_onnx.py`)."""
+    import onnx
+    from onnx import numpy_helper
     from onnxruntime.transformers.fusion_options import FusionOptions
     from onnxruntime.transformers.optimizer import optimize_model
 
     config = json.loads((model_dir / "config.json").read_text())
+    model = onnx.load(str(path))
+    # The optimizer copies the whole model at each of its shape inferences (~18 s with the 384 MB word table):
+    # it fuses a copy whose table is a two-row stand-in, and the real table goes back afterwards
+    tables = {t.name: t for t in model.graph.initializer}
+    lookup = next(n for n in model.graph.node if n.op_type == "Gather" and n.input[1] == "input_ids")
+    words = tables[lookup.input[0]]
+    model.graph.initializer.remove(words)
+    stand_in = np.zeros((2, words.dims[1]), dtype=np.float32)
+    model.graph.initializer.append(numpy_helper.from_array(stand_in, words.name))
     options = FusionOptions("bert")
     options.enable_embed_layer_norm = False
     fused = optimize_model(
-        str(path),
+        model,
         model_type="bert",
         num_heads=int(config["num_attention_heads"]),
         hidden_size=int(config["hidden_size"]),
@@ -154,6 +165,9 @@ def _fuse(model_dir: Path, path: Path) -> None:
     )
     if fused.get_fused_operator_statistics().get("Attention", 0) != int(config["num_hidden_layers"]):
         raise EmbedderError("onnxruntime tidak mengenali pola attention encoder (versi transformers baru?)")
+    graph = fused.model.graph
+    graph.initializer.remove(next(t for t in graph.initializer if t.name == words.name))
+    graph.initializer.append(words)
     fused.save_model_to_file(str(path))
 
 

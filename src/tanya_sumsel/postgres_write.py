@@ -8,7 +8,6 @@ Rows dead before the previous generation are deleted by the next build.
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections import Counter
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from pgvector.psycopg import register_vector
 
 from .errors import TanyaError
 from .ingest import Article
+from .postgres_errors import explain, redact, translated
 from .settings import Settings
 from .store import ARTICLE_COLS, ChunkRow
 from .subject import word_count
@@ -70,11 +70,8 @@ def connect(url: str, ef_search: int | None = None, probes: int | None = None) -
     if conn is None or conn.closed or conn.broken:
         try:
             conn, tuned = psycopg.connect(url, autocommit=True), None
-        except psycopg.OperationalError as exc:
-            raise TanyaError(
-                f"Tidak bisa terhubung ke PostgreSQL {redact(url)} ({str(exc).strip()[:200]}). Periksa "
-                "TANYA_DATABASE_URL dan apakah server berjalan."
-            ) from None
+        except psycopg.Error as exc:
+            raise explain(exc, url) from None
     if ef_search is not None and tuned != (ef_search, probes):
         register_vector(conn)
         conn.execute(f"SET hnsw.ef_search = {int(ef_search)}")
@@ -84,11 +81,6 @@ def connect(url: str, ef_search: int | None = None, probes: int | None = None) -
         tuned = (ef_search, probes)
     pool[url] = (conn, tuned)
     return conn
-
-
-def redact(url: str) -> str:
-    """The URL without its password."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
 def _has_tables(conn: psycopg.Connection[Any]) -> bool:
@@ -107,6 +99,7 @@ def latest_generation(conn: psycopg.Connection[Any]) -> tuple[int, dict[str, Any
 class PostgresWriter:
     """Generation G being written in one transaction (a `StoreWriter`); other builds wait on an advisory lock."""
 
+    @translated
     def __init__(self, settings: Settings, dim: int, incremental: bool) -> None:
         self.url = settings.database_url
         self.hnsw = HNSW.format(m=int(settings.hnsw_m), ef=int(settings.hnsw_ef_construction))
@@ -150,6 +143,7 @@ class PostgresWriter:
             [p, p],
         )
 
+    @translated
     def remove_articles(self, ids: Sequence[str]) -> int:
         """Mark articles and their chunks dead from G on; returns the number of chunks removed."""
         if not ids:
@@ -165,6 +159,7 @@ class PostgresWriter:
         c.execute(f"UPDATE tanya_articles SET died = %s WHERE {live(self.gen)} AND id = ANY(%s)", [self.gen, list(ids)])
         return c.execute(f"UPDATE tanya_chunks SET died = %s WHERE {cond}", [self.gen, list(ids)]).rowcount
 
+    @translated
     def add_article(self, article: Article, signature: bytes | None = None, years: tuple[str, ...] = ()) -> None:
         """Insert one article born in G."""
         values = [getattr(article, c) for c in ARTICLE_COLS]
@@ -174,6 +169,7 @@ class PostgresWriter:
             [*values, self.gen, article.content_hash, word_count(article.text), " ".join(years), signature],
         )
 
+    @translated
     def signatures(self) -> dict[str, bytes]:
         """Article id → MinHash signature, for the articles alive in G."""
         rows = self.conn.execute(
@@ -181,6 +177,7 @@ class PostgresWriter:
         )
         return {aid: bytes(raw) for aid, raw in rows}
 
+    @translated
     def set_clusters(self, clusters: dict[str, str]) -> None:
         """The copy clusters of G."""
         with self.conn.cursor() as cur:
@@ -188,6 +185,7 @@ class PostgresWriter:
                 "INSERT INTO tanya_clusters VALUES (%s, %s, %s)", [(self.gen, a, c) for a, c in clusters.items()]
             )
 
+    @translated
     def add_chunks(self, rows: Sequence[ChunkRow], vectors: np.ndarray) -> list[int]:
         """Insert chunks (ids from the table's sequence) with their vectors and postings, by COPY."""
         if not rows:
@@ -216,10 +214,12 @@ class PostgresWriter:
                         copy.write_row((term, cid, tf))
         return ids
 
+    @translated
     def chunk_count(self) -> int:
         """Chunks alive in G."""
         return int(self.conn.execute(f"SELECT count(*) FROM tanya_chunks WHERE {live(self.gen)}").fetchone()[0])  # type: ignore[index]
 
+    @translated
     def commit(self, manifest: dict[str, Any]) -> str:
         """Write G's document frequencies, statistics and manifest, then commit: G is live for every reader."""
         c, g = self.conn, self.gen
@@ -255,9 +255,11 @@ class PostgresWriter:
         return f"{redact(self.url)} (generasi {g})"
 
     def abort(self) -> None:
-        """Roll the transaction back; the live generation is untouched."""
+        """Roll the transaction back; the live generation is untouched (a lost connection rolled it back already)."""
         try:
             self.conn.rollback()
+        except psycopg.Error:
+            pass  # the server is gone or the connection broke: it never committed, so nothing is left to undo
         finally:
             self.conn.close()
 

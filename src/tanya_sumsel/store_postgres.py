@@ -17,7 +17,8 @@ import numpy as np
 from .bm25 import K1, B, idf_of
 from .errors import IndexMismatchError, IndexMissingError
 from .ingest import Article
-from .postgres_write import PostgresWriter, connect, latest_generation, live, redact
+from .postgres_errors import redact, translated
+from .postgres_write import PostgresWriter, connect, latest_generation, live
 from .settings import Settings
 from .store import ARTICLE_COLS, FORMAT_VERSION, StoredChunk
 
@@ -27,6 +28,7 @@ EXACT_BELOW = 20_000  # a view allowing fewer chunks is searched exactly, not th
 class PostgresReader:
     """One committed generation, read through per-thread connections (a `StoreReader`)."""
 
+    @translated
     def __init__(self, settings: Settings) -> None:
         self.url, self.ef_search, self.probes = settings.database_url, settings.ef_search, settings.nprobe
         latest = latest_generation(connect(self.url))
@@ -49,6 +51,7 @@ class PostgresReader:
         """The database and generation number this reader sees."""
         return f"{redact(self.url)}#{self.gen}"
 
+    @translated
     def _rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         return connect(self.url, self.ef_search, self.probes).execute(sql, params).fetchall()  # type: ignore[arg-type]
 
@@ -168,18 +171,21 @@ def open_writer(settings: Settings, dim: int, incremental: bool) -> PostgresWrit
     return PostgresWriter(settings, dim, incremental)
 
 
+@translated
 def live_generation(settings: Settings) -> str | None:
     """The live generation's name, or None when the database holds no index."""
     latest = latest_generation(connect(settings.database_url))
     return f"{redact(settings.database_url)}#{latest[0]}" if latest else None
 
 
+@translated
 def live_manifest(settings: Settings) -> dict[str, Any] | None:
     """The live manifest, or None."""
     latest = latest_generation(connect(settings.database_url))
     return latest[1] if latest else None
 
 
+@translated
 def update_manifest(settings: Settings, changes: dict[str, Any]) -> None:
     """Merge fields into the live generation's manifest."""
     conn = connect(settings.database_url)
@@ -191,6 +197,7 @@ def update_manifest(settings: Settings, changes: dict[str, Any]) -> None:
         )
 
 
+@translated
 def problems(settings: Settings, *, thorough: bool = False) -> list[str]:
     """Counts that disagree with the manifest (`thorough`: document frequencies too)."""
     conn = connect(settings.database_url)
@@ -209,6 +216,7 @@ def problems(settings: Settings, *, thorough: bool = False) -> list[str]:
     return found
 
 
+@translated
 def articles_per_month(settings: Settings) -> dict[str, int]:
     """Dated articles of the live generation per month."""
     conn = connect(settings.database_url)

@@ -46,7 +46,7 @@ def examples(corpus: Path, questions: Path) -> dict[str, np.ndarray]:
     cols: dict[str, list] = {k: [] for k in ("number", "strict", "x", "right", "show", "f1")}
     for q in load_questions(questions):
         gone = set(q["doc_ids"]) | answer_holders(texts, q["answers"])
-        for strict, view in ((False, retriever), (True, retriever.excluding(gone))):
+        for strict, view in ((False, retriever), (True, retriever.filtered(exclude=gone))):
             out = compose(q["question"], view.search(q["question"], 10), detect_language(q["question"]), idf=idf)
             if out.features is None or out.evidence is None:
                 continue

@@ -1,0 +1,86 @@
+"""Every training script runs end to end on tiny data (a FacQA-shaped set written here), so `training/` can never
+again fail at import or on a renamed function. The figures are meaningless at this size; what is checked is that
+each script finishes and writes a model file the package can load."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PLACES = ["Muara Enim", "Lahat", "Banyuasin", "Ogan Ilir", "Musi Rawas", "Prabumulih", "Pagar Alam", "Lubuklinggau"]
+NAMES = [
+    "Ahmad Rizal",
+    "Siti Aminah",
+    "Budi Santoso",
+    "Dewi Lestari",
+    "Hendra Gunawan",
+    "Rina Marlina",
+    "Joko Susilo",
+    "Maya Sari",
+]
+
+
+def tiny_facqa(root: Path) -> tuple[Path, Path]:
+    """24 passages and 24 questions, numbered like FacQA's splits (18 train, 6 valid)."""
+    passages, questions = [], []
+    for i in range(24):
+        place, name = PLACES[i % 8], NAMES[(i * 3) % 8]
+        pid = f"facqa-dev-{i + 1:04d}"
+        text = (
+            f"Banjir merendam {40 + i} rumah di Kabupaten {place} pada pekan lalu. Bupati {name} meninjau lokasi "
+            f"bersama {10 + i} personel BPBD dan menyalurkan {100 + i} paket bantuan."
+        )
+        passages.append(
+            {"id": pid, "title": text[:40], "date": None, "source": "FacQA (tiny)", "url": None, "text": text}
+        )
+        number = i + 1 if i < 18 else 2496 + i - 18
+        kind = i % 3
+        question, gold = (
+            (f"Siapa bupati yang meninjau banjir di {place} bersama {10 + i} personel?", name)
+            if kind == 0
+            else (f"Berapa rumah terendam banjir di {place} saat {100 + i} paket bantuan disalurkan?", f"{40 + i}")
+            if kind == 1
+            else (f"Berapa personel BPBD yang ikut bupati {name} dengan {100 + i} paket?", f"{10 + i}")
+        )
+        questions.append({"id": f"q-dev-{number:04d}", "question": question, "answers": [gold], "doc_ids": [pid]})
+    corpus, qfile = root / "corpus.jsonl", root / "questions.jsonl"
+    corpus.write_text("\n".join(json.dumps(p) for p in passages) + "\n", encoding="utf-8")
+    qfile.write_text("\n".join(json.dumps(q) for q in questions) + "\n", encoding="utf-8")
+    return corpus, qfile
+
+
+def run_script(name: str, *args: str) -> subprocess.CompletedProcess[str]:
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "training" / name), *args], capture_output=True, text=True, timeout=900, cwd=ROOT
+    )
+    assert out.returncode == 0, f"{name} failed:\n{out.stdout[-2000:]}\n{out.stderr[-3000:]}"
+    return out
+
+
+@pytest.mark.slow  # the scripts build a small index with the real e5 model
+def test_every_training_script_runs_on_tiny_data(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    corpus, questions = tiny_facqa(tmp_path)
+    data = ["--corpus", str(corpus), "--questions", str(questions)]
+    short = tmp_path / "short_answer_model.json"
+    run_script("train_short_answer.py", *data, "--epochs", "2", "--seeds", "1", "--out", str(short))
+    rerank = tmp_path / "rerank_model.json"
+    run_script("train_rerank.py", *data, "--epochs", "2", "--seeds", "1", "--out", str(rerank))
+    out_dir = tmp_path / "abstain"
+    out_dir.mkdir()
+    run_script("train_abstain.py", *data, "--out-dir", str(out_dir))
+    for path in (short, rerank, out_dir / "abstain_model.json", out_dir / "show_model.json"):
+        model = json.loads(path.read_text(encoding="utf-8"))
+        assert model["training"]["data"] == {
+            "corpus.jsonl": model["training"]["data"]["corpus.jsonl"],
+            "questions.jsonl": model["training"]["data"]["questions.jsonl"],
+        }
+        assert len(model["training"]["data"]["corpus.jsonl"]) == 64  # a SHA-256 of the data it was trained on
+    from tanya_sumsel.span_features import FEATURE_NAMES
+
+    # the span scorer lists the columns it was trained on, which is what the package checks before loading it
+    assert json.loads(short.read_text(encoding="utf-8"))["features"] == list(FEATURE_NAMES)

@@ -41,6 +41,8 @@ def test_index_ask_info_roundtrip(fresh, tmp_path) -> None:
     ("args", "code", "message"),
     [
         (["ask", "   "], 2, "Pertanyaan kosong"),
+        (["ask", "😀🎉🔥🇮🇩"], 2, "Pertanyaan kosong"),
+        (["ask", "\x07\x1b\u200b\u200b"], 2, "Pertanyaan kosong"),
         (["ask", "x" * 2500], 2, "terlalu panjang"),
         (["info", "--index", "nowhere"], 1, "tanya-sumsel index"),
         (["index", "--corpus", "empty", "--index", "idx"], 2, "tidak ada"),

@@ -4,6 +4,7 @@ validate the question and choose the view of the index, then hand over to genera
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -25,7 +26,10 @@ if TYPE_CHECKING:  # LangChain's model classes load in ~0.3 s, and only an LLM n
 
 def validate_question(question: object, settings: Settings) -> str:
     """The stripped question, or an `InputError` with a polite Indonesian message."""
-    if not isinstance(question, str) or not question.strip():
+    if not isinstance(question, str):
+        raise TypeError(f"question must be a str, not {type(question).__name__}: answer('Siapa Sekda Sumsel?')")
+    # Emoji, control and zero-width characters alone ask nothing: refused like an empty question, not answered
+    if not any(ch.isalnum() for ch in unicodedata.normalize("NFKC", question)):
         raise InputError(
             "Pertanyaan kosong. Tulis pertanyaan tentang berita Sumatera Selatan, misalnya: "
             "'Kapan rakor Pemprov Sumsel digelar?'"

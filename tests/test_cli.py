@@ -72,3 +72,12 @@ def test_chat_loop_keeps_context(built, tmp_path) -> None:
     assert "mode ekstraktif" in out.stdout
     first, second = out.stdout.split("> ")[1:3]
     assert "Edward Candra" in first and "landasan awal pelaksanaan RPJMD" in second
+
+
+def test_output_into_a_closed_pipe_ends_quietly(built, tmp_path) -> None:
+    """`tanya-sumsel info | head`: the reader closing the pipe is no error and prints no traceback."""
+    env = {**os.environ, "TANYA_CORPUS_DIR": str(built.corpus_dir), "TANYA_INDEX_DIR": str(built.index_dir)}
+    script = f"({sys.executable} -m tanya_sumsel.cli info; echo rc=$? >&2) | (exec <&-; sleep 0)"
+    out = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in out.stderr and "BrokenPipeError" not in out.stderr, out.stderr
+    assert "rc=0" in out.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -266,6 +267,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TanyaError as exc:
         print(f"Kesalahan: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # `tanya-sumsel info | head` closed the pipe: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        return 0
     except KeyboardInterrupt:
         from .storage import live_generation
 

@@ -10,7 +10,9 @@ from tanya_sumsel.errors import InputError
 from tanya_sumsel.settings import Settings
 
 
-@pytest.mark.parametrize("question", ["", "   ", "😀🎉🔥🇮🇩", "\u200b\u200b\u200b", "\x00\x07\x1b", "?!…", "\ufeff \u2060"])
+@pytest.mark.parametrize(
+    "question", ["", "   ", "😀🎉🔥🇮🇩", "\u200b\u200b\u200b", "\x00\x07\x1b", "?!…", "\ufeff \u2060"]
+)
 def test_questions_without_letters_or_digits_are_refused(question: str) -> None:
     with pytest.raises(InputError, match="Pertanyaan kosong"):
         validate_question(question, Settings())

@@ -84,3 +84,65 @@ def test_every_training_script_runs_on_tiny_data(embedder, tmp_path: Path) -> No
 
     # the span scorer lists the columns it was trained on, which is what the package checks before loading it
     assert json.loads(short.read_text(encoding="utf-8"))["features"] == list(FEATURE_NAMES)
+
+
+def tiny_idk(root: Path, corpus: Path, questions: Path) -> Path:
+    """An IDK-MRC-shaped folder from the tiny FacQA set: each question answerable on its passage, and unanswerable
+    on the next one."""
+    root.mkdir()
+    passages = [json.loads(x) for x in corpus.read_text(encoding="utf-8").splitlines()]
+    texts = {p["id"]: p["text"] for p in passages}
+    rows = []
+    for n, q in enumerate(json.loads(x) for x in questions.read_text(encoding="utf-8").splitlines()):
+        pid, other = q["doc_ids"][0], passages[(n + 1) % len(passages)]["id"]
+        start = texts[pid].index(q["answers"][0])
+        rows.append({**q, "spans": [[start, q["answers"][0]]], "passage_id": pid, "answerable": True})
+        rows.append(
+            {
+                **q,
+                "id": q["id"] + "-u",
+                "answers": [],
+                "spans": [],
+                "doc_ids": [],
+                "passage_id": other,
+                "answerable": False,
+            }
+        )
+    (root / "corpus.jsonl").write_text(corpus.read_text(encoding="utf-8"), encoding="utf-8")
+    (root / "questions.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.slow  # the real e5 weights, a few training steps
+def test_the_reader_trains_checkpoints_and_resumes_on_tiny_data(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    corpus, questions = tiny_facqa(tmp_path)
+    idk = tiny_idk(tmp_path / "idk", corpus, questions)
+    common = [
+        "--idk-train",
+        str(idk),
+        "--idk-valid",
+        str(idk),
+        "--facqa",
+        str(tmp_path),
+        "--freeze",
+        "11",
+        "--epochs",
+        "2",
+        "--batch",
+        "8",
+        "--max-len",
+        "96",
+        "--work",
+        str(tmp_path / "work"),
+    ]
+    first = run_script("train_reader.py", *common, "--max-minutes", "0")  # stops (and checkpoints) after one step
+    assert "time budget spent at step 1/" in first.stdout, first.stdout
+    out = tmp_path / "reader.safetensors"
+    second = run_script("train_reader.py", *common, "--out", str(out))
+    assert "resumed at step 1/" in second.stdout and "no-answer threshold" in second.stdout, second.stdout
+    from safetensors.numpy import load_file
+
+    weights = load_file(str(out))
+    assert weights["head.weight"].shape == (2, 384) and any(k.startswith("layers.0.") for k in weights)
+    record = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert record["freeze"] == 11 and len(record["data"]) == 4 and "idk-mrc-valid" in record["figures"]

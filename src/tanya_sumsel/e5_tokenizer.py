@@ -41,6 +41,7 @@ class E5Tokenizer:
         self.unk = int(meta["unk_id"])
         skip = {self.unk, *meta["specials"]}  # specials are never matched inside text
         self.ids = {p: i for i, p in enumerate(pieces) if i not in skip}
+        self.pieces = pieces
         self.scores: list[float] = np.load(folder / "scores.npy").tolist()
         self.unk_score = min(self.scores) - _UNK_PENALTY
         self.longest = max(map(len, pieces))
@@ -83,3 +84,22 @@ class E5Tokenizer:
                 if len(ids) >= self.max_len - 1:
                     break
         return [*ids[: self.max_len - 1], EOS]
+
+    def pieces_with_offsets(self, text: str) -> list[tuple[int, int, int]]:
+        """(id, start, end) of each piece of `text` (no specials), offsets into `text` itself: a passage's tokens,
+        so a span the reader finds maps back to the exact characters quoted. A word whose normalization changes
+        its length gives each of its pieces the whole word's offsets."""
+        out: list[tuple[int, int, int]] = []
+        for match in re.finditer(r"[^" + _WHITE + r"]+", text):
+            word, a = match.group(), match.start()
+            norm = unicodedata.normalize("NFKC", word)
+            ids = self._word("▁" + norm.replace(" ", "▁")) if norm.strip() else []
+            if len(norm) != len(word) or self.unk in ids:
+                out += [(i, a, match.end()) for i in ids]
+                continue
+            pos = a
+            for n, i in enumerate(ids):
+                length = len(self.pieces[i]) - (1 if n == 0 else 0)  # the first piece carries the word's ▁
+                out.append((i, pos, pos + max(length, 0)))
+                pos += max(length, 0)
+        return out

@@ -11,10 +11,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .answer import ABSTAIN_TEXT, compose
+from .answer import ABSTAIN_TEXT
 from .chunk import split_sentences
 from .dates import format_date
 from .llm import prompt_text
+from .reading import compose_for
 from .results import Answer, Citation, Passage
 from .retrieve import Retriever
 from .textnorm import terms
@@ -156,7 +157,7 @@ def assemble(question: str, raw: str, passages: list[Passage], lang: str) -> Ans
 
 def extractive(question: str, passages: list[Passage], lang: str, retriever: Retriever, context: str = "") -> Answer:
     """The offline answer: sentences chosen for the question (and a follow-up's context), quoted with citations."""
-    out = compose(question, passages, lang, context, retriever.store.idf, retriever.article, retriever.scan_of)
+    out = compose_for(question, passages, lang, retriever, context)
     return Answer(question, out.text, out.citations, tuple(passages), out.abstained, lang, out.short_answer)
 
 
@@ -165,11 +166,10 @@ def followup_or_standalone(
 ) -> Answer:
     """The extractive answer with the follow-up's context, unless the question asked on its own is answered with
     more confidence (the carried-over topic must never make an answer worse)."""
-    idf = retriever.store.idf
-    out = compose(question, passages, lang, context, idf, retriever.article, retriever.scan_of)
+    out = compose_for(question, passages, lang, retriever, context)
     if context:
         alone_passages = retriever.search(question, k)
-        alone = compose(question, alone_passages, lang, "", idf, retriever.article, retriever.scan_of)
+        alone = compose_for(question, alone_passages, lang, retriever)
         if (out.abstained and not alone.abstained) or (
             alone.abstained == out.abstained and alone.confidence > out.confidence
         ):

@@ -57,6 +57,10 @@ class Settings:
     # Fused candidates the learned reranker (rerank.py) reorders; 0 turns it off. It needs both retrieval sides,
     # so it runs in hybrid mode only.
     rerank_depth: int = 15
+    # Who decides the answer: "rules" (sentence and span rules with their small judge models) or "learned" (the
+    # reader model reads windows of the best passages: a span, or no answer; Indonesian questions only for now).
+    # "learned" is opt-in until it beats the rules on the written sets and FacQA's abstention (README, training/)
+    reader: Literal["learned", "rules"] = "rules"
     max_question_chars: int = 2000
     auto_build: bool = True
     threads: int = 0  # 0 = leave BLAS/torch thread counts alone
@@ -136,6 +140,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "retrieval": ("hybrid", "dense", "bm25"),
     "fusion": ("score", "rrf"),
     "embed_backend": ("auto", "torch", "onnx-int8"),
+    "reader": ("learned", "rules"),
 }
 _RANGES: tuple[tuple[str, float, float], ...] = (
     ("k", 1, 100),

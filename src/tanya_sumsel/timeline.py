@@ -9,8 +9,8 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from .answer import compose
 from .dates import format_date, format_month
+from .reading import compose_for
 from .results import Answer, Passage
 from .retrieve import Retriever
 from .timeexpr import TimeQuery
@@ -102,7 +102,7 @@ def over_time(
     dated = replace(ans, text=as_of_label(ans.text, lead.date, ans.language)) if when is not None else ans
     if not others:
         return dated
-    alt = compose(question, others, ans.language, context, retriever.store.idf, retriever.article, retriever.scan_of)
+    alt = compose_for(question, others, ans.language, retriever, context)
     if alt.abstained or not alt.short_answer or not alt.citations:
         return dated
     said = ans.short_answer or " ".join(c.quote for c in ans.citations)  # no short answer: what the quotes say

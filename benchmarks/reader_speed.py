@@ -1,0 +1,137 @@
+"""The learned reader's cost inside answer(), against what a user would assemble instead, in the same run.
+
+Usage: python benchmarks/reader_speed.py [--articles 5000] [--questions 100]
+Corpus: the CLICK-ID articles, the written South Sumatra and dated sets and the founding article (the index is the
+one `tanya-sumsel eval` caches for these files). Questions: the written South Sumatra set and FacQA valid questions,
+cycled. Per question, interleaved:
+- Tanya: the full `answer()` (retrieval, reading windows through the int8 reader on one thread, citations);
+- baseline: the LangChain retriever (`TanyaRetriever`, k=5) plus a `transformers` question-answering pipeline running
+  the same reader weights in torch (one thread) over the same three best passages.
+Prints p50/p95 of each, their ratio, and this process's RSS before torch is loaded for the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from tanya_sumsel import answer
+from tanya_sumsel.ask import pin_query_threads
+from tanya_sumsel.evaluate import eval_settings
+from tanya_sumsel.index import build_index
+from tanya_sumsel.lc_retriever import TanyaRetriever
+from tanya_sumsel.retrieve import load_retriever
+from tanya_sumsel.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+CLICK = SHARED / "corpora" / "clickid-news-2019" / "articles.jsonl"
+DATA = ROOT / "tests" / "data"
+
+
+def questions(n: int) -> list[str]:
+    """The written South Sumatra questions, then FacQA valid's, `n` in all."""
+    own = [json.loads(x)["question"] for x in (DATA / "sumsel" / "questions.jsonl").read_text("utf-8").splitlines()]
+    facqa = [json.loads(x) for x in (SHARED / "eval" / "facqa-dev" / "questions.jsonl").read_text("utf-8").splitlines()]
+    valid = [q["question"] for q in facqa if int(q["id"].rsplit("-", 1)[1]) > 2495]
+    return [*own, *valid][:n]
+
+
+def torch_pipeline(settings: Settings):  # type: ignore[no-untyped-def]
+    """A transformers question-answering pipeline over the shipped reader weights (base e5 + trained top + head)."""
+    import torch
+    from safetensors.torch import load_file
+    from transformers import AutoTokenizer, BertForQuestionAnswering, pipeline
+
+    from tanya_sumsel.e5_convert import ensure_converted
+    from tanya_sumsel.reader_export import shipped
+
+    torch.set_num_threads(1)
+    folder = ensure_converted(settings.cache_dir / "models")
+    weights, record = shipped()
+    model = BertForQuestionAnswering.from_pretrained(str(folder)).eval()
+    trained = load_file(str(weights))
+    for n, layer in enumerate(model.bert.encoder.layer[int(record["freeze"]) :]):
+        p = f"layers.{n}."
+        layer.load_state_dict({k[len(p) :]: v.float() for k, v in trained.items() if k.startswith(p)})
+    model.qa_outputs.load_state_dict({"weight": trained["head.weight"].float(), "bias": trained["head.bias"].float()})
+    return pipeline("question-answering", model=model, tokenizer=AutoTokenizer.from_pretrained(str(folder)))
+
+
+def serving_rss(settings: Settings, asked: list[str]) -> float:
+    """RSS (MB) of a fresh serving process that answered `asked` (this one also built the index)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys, psutil\n"
+        "from tanya_sumsel import answer\nfrom tanya_sumsel.settings import Settings\n"
+        "s = Settings.from_env(**json.loads(sys.argv[1]))\n"
+        "for q in json.loads(sys.argv[2]): answer(q, settings=s)\n"
+        "print(psutil.Process().memory_info().rss / 2**20, 'torch' in sys.modules)"
+    )
+    where = json.dumps({"corpus_dir": str(settings.corpus_dir), "index_dir": str(settings.index_dir), "threads": 1})
+    out = subprocess.run([sys.executable, "-c", code, where, json.dumps(asked)], capture_output=True, text=True)
+    mb, torch_loaded = out.stdout.split()[-2:]
+    print(f"serving process: torch loaded: {torch_loaded}")
+    return float(mb)
+
+
+def pct(values: list[float], q: float) -> float:
+    """The q-quantile (nearest rank) in ms."""
+    s = sorted(values)
+    return 1000 * s[max(0, round(q * len(s)) - 1)]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--articles", type=int, default=5000)
+    ap.add_argument("--questions", type=int, default=100)
+    args = ap.parse_args()
+    if not CLICK.exists():
+        raise SystemExit(f"{CLICK} not found: this benchmark needs ../shared")
+    files = [
+        CLICK,
+        DATA / "sumsel" / "articles.jsonl",
+        DATA / "dated" / "articles.jsonl",
+        ROOT / "corpus" / "000_4166e72e5cd7cb12.txt",
+    ]
+    if args.articles < 5000:
+        sample = Path(tempfile.mkdtemp()) / f"clickid-{args.articles}.jsonl"
+        sample.write_text("\n".join(CLICK.read_text(encoding="utf-8").splitlines()[: args.articles]) + "\n")
+        files[0] = sample
+    settings = eval_settings(files, Settings.from_env(threads=1))
+    t = time.perf_counter()
+    print(f"index: {build_index(settings).summary()} ({time.perf_counter() - t:.0f} s)")
+    pin_query_threads()
+    retriever = load_retriever(settings)
+    asked = questions(args.questions)
+    for q in asked[:3]:
+        answer(q, settings=settings, retriever=retriever)  # warm-up: the reader is assembled and loaded
+    rss = serving_rss(settings, asked[:20])
+    lc = TanyaRetriever(k=5, settings=settings)
+    qa = torch_pipeline(settings)
+    ours, theirs, agree = [], [], 0
+    for q in asked:
+        t = time.perf_counter()
+        mine = answer(q, settings=settings, retriever=retriever)
+        ours.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        docs = lc.invoke(q)
+        outs = [qa(question=q, context=d.page_content, handle_impossible_answer=True) for d in docs[:3]]
+        theirs.append(time.perf_counter() - t)
+        best = max(outs, key=lambda o: o["score"]) if outs else {"answer": ""}
+        agree += bool(mine.short_answer) and best["answer"].strip(" .,") == mine.short_answer
+    o50, o95, t50, t95 = pct(ours, 0.5), pct(ours, 0.95), pct(theirs, 0.5), pct(theirs, 0.95)
+    print(f"{len(asked)} questions, 1 thread each")
+    print(f"Tanya answer():               p50 {o50:.1f} ms, p95 {o95:.1f} ms")
+    print(f"LangChain + transformers QA:  p50 {t50:.1f} ms, p95 {t95:.1f} ms")
+    print(f"ratio (Tanya / baseline):     p50 {o50 / t50:.2f}x, p95 {o95 / t95:.2f}x")
+    print(f"serving RSS (a fresh process after 20 answers): {rss:.0f} MB; same short answer: {agree}/{len(asked)}")
+
+
+if __name__ == "__main__":
+    main()

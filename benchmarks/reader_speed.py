@@ -4,7 +4,7 @@ Usage: python benchmarks/reader_speed.py [--articles 5000] [--questions 100]
 Corpus: the CLICK-ID articles, the written South Sumatra and dated sets and the founding article (the index is the
 one `tanya-sumsel eval` caches for these files). Questions: the written South Sumatra set and FacQA valid questions,
 cycled. Per question, interleaved:
-- Tanya: the full `answer()` (retrieval, reading windows through the int8 reader on one thread, citations);
+- Tanya: the full `answer()` with `reader="learned"` (retrieval, reading windows through the int8 reader on one thread, citations);
 - baseline: the LangChain retriever (`TanyaRetriever`, k=5) plus a `transformers` question-answering pipeline running
   the same reader weights in torch (one thread) over the same three best passages.
 Prints p50/p95 of each, their ratio, and this process's RSS before torch is loaded for the baseline.
@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import tempfile
 import time
-from pathlib import Path
+
+from corpora import DATA, ROOT, serving_corpus
 
 from tanya_sumsel import answer
 from tanya_sumsel.ask import pin_query_threads
@@ -26,10 +26,7 @@ from tanya_sumsel.lc_retriever import TanyaRetriever
 from tanya_sumsel.retrieve import load_retriever
 from tanya_sumsel.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
-CLICK = SHARED / "corpora" / "clickid-news-2019" / "articles.jsonl"
-DATA = ROOT / "tests" / "data"
 
 
 def questions(n: int) -> list[str]:
@@ -73,7 +70,14 @@ def serving_rss(settings: Settings, asked: list[str]) -> float:
         "for q in json.loads(sys.argv[2]): answer(q, settings=s)\n"
         "print(psutil.Process().memory_info().rss / 2**20, 'torch' in sys.modules)"
     )
-    where = json.dumps({"corpus_dir": str(settings.corpus_dir), "index_dir": str(settings.index_dir), "threads": 1})
+    where = json.dumps(
+        {
+            "corpus_dir": str(settings.corpus_dir),
+            "index_dir": str(settings.index_dir),
+            "threads": 1,
+            "reader": "learned",
+        }
+    )
     out = subprocess.run([sys.executable, "-c", code, where, json.dumps(asked)], capture_output=True, text=True)
     mb, torch_loaded = out.stdout.split()[-2:]
     print(f"serving process: torch loaded: {torch_loaded}")
@@ -91,19 +95,8 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=5000)
     ap.add_argument("--questions", type=int, default=100)
     args = ap.parse_args()
-    if not CLICK.exists():
-        raise SystemExit(f"{CLICK} not found: this benchmark needs ../shared")
-    files = [
-        CLICK,
-        DATA / "sumsel" / "articles.jsonl",
-        DATA / "dated" / "articles.jsonl",
-        ROOT / "corpus" / "000_4166e72e5cd7cb12.txt",
-    ]
-    if args.articles < 5000:
-        sample = Path(tempfile.mkdtemp()) / f"clickid-{args.articles}.jsonl"
-        sample.write_text("\n".join(CLICK.read_text(encoding="utf-8").splitlines()[: args.articles]) + "\n")
-        files[0] = sample
-    settings = eval_settings(files, Settings.from_env(threads=1))
+    files = serving_corpus(args.articles)
+    settings = eval_settings(files, Settings.from_env(threads=1, reader="learned"))
     t = time.perf_counter()
     print(f"index: {build_index(settings).summary()} ({time.perf_counter() - t:.0f} s)")
     pin_query_threads()

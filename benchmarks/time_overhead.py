@@ -16,7 +16,8 @@ import datetime as dt
 import json
 import statistics
 import time
-from pathlib import Path
+
+from corpora import DATA, serving_corpus
 
 from tanya_sumsel import answer, generate
 from tanya_sumsel.evaluate import eval_settings
@@ -25,10 +26,6 @@ from tanya_sumsel.retrieve import load_retriever
 from tanya_sumsel.settings import Settings
 from tanya_sumsel.timeexpr import time_view
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "corpora" / "clickid-news-2019" / "articles.jsonl"
-DATA = ROOT / "tests" / "data"
-
 
 def main() -> None:
     ap = argparse.ArgumentParser()
@@ -36,19 +33,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--embed-model", default="")
     args = ap.parse_args()
-    if not SHARED.exists():
-        raise SystemExit(f"{SHARED} not found: this benchmark needs ../shared")
-    files = [
-        SHARED,
-        DATA / "sumsel" / "articles.jsonl",
-        DATA / "dated" / "articles.jsonl",
-        ROOT / "corpus" / "000_4166e72e5cd7cb12.txt",
-    ]
-    if args.articles < 5000:  # a smaller sample of CLICK-ID, written beside the cache
-        sample = Path.home() / ".cache" / "tanya-sumsel" / f"clickid-{args.articles}.jsonl"
-        sample.parent.mkdir(parents=True, exist_ok=True)
-        sample.write_text("\n".join(SHARED.read_text(encoding="utf-8").splitlines()[: args.articles]) + "\n")
-        files[0] = sample
+    files = serving_corpus(args.articles)
     # The same cached index as `tanya-sumsel eval` over these files (the dated set's CLICK-ID run builds it once).
     base = Settings.from_env(threads=1, **({"embed_model": args.embed_model} if args.embed_model else {}))
     settings = eval_settings(files, base)

@@ -25,13 +25,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import LAST_TRAIN, training_settings
 
+from tanya_sumsel import reading
 from tanya_sumsel.ask import pin_query_threads
 from tanya_sumsel.evaluate import answer_holders, eval_settings, load_questions, token_f1
 from tanya_sumsel.index import build_index
 from tanya_sumsel.reader import load_reader
-from tanya_sumsel.reading import windows_for
 from tanya_sumsel.retrieve import Retriever, load_retriever
-from tanya_sumsel.sentences import rank_sentences
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
 FLOOR = 0.75  # the share of unanswerable questions the product must decline
@@ -42,13 +41,8 @@ def best_reading(retriever: Retriever, question: str) -> tuple[float, str]:
     """(margin, span text) of the question's best reading over its retrieved passages ('' when none)."""
     reader = load_reader(retriever.settings)
     assert reader is not None
-    passages = retriever.search(question, 10)
-    ranked = rank_sentences(question, passages, scans=retriever.scan_of)
-    readings = [r for r in reader.read(question, windows_for(ranked)) if r.start is not None]
-    if not readings:
-        return -1e9, ""
-    best = max(readings, key=lambda r: r.margin)
-    return best.margin, best.text
+    _, best = reading.best_reading(question, retriever.search(question, 10), reader, scans=retriever.scan_of)
+    return (best.margin, best.text) if best is not None else (-1e9, "")
 
 
 def collect(corpus: Path, questions: Path, strict: bool, valid_only: bool) -> list[tuple[str, float, bool, bool]]:

@@ -17,6 +17,7 @@ _WORDS = re.compile("▁[^▁]*|[^▁]+")
 _NEVER = float("-inf")
 # Unicode White_Space, what the tokenizers library strips (str.strip would also drop \x1c-\x1f)
 _WHITE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_NON_WHITE = re.compile(f"[^{_WHITE}]+")  # a word, as the tokenizers library splits text
 _UNK_PENALTY = 10.0  # what an unknown character costs below the rarest piece (sentencepiece's kUnkPenalty)
 
 
@@ -90,7 +91,7 @@ class E5Tokenizer:
         so a span the reader finds maps back to the exact characters quoted. A word whose normalization changes
         its length gives each of its pieces the whole word's offsets."""
         out: list[tuple[int, int, int]] = []
-        for match in re.finditer(r"[^" + _WHITE + r"]+", text):
+        for match in _NON_WHITE.finditer(text):
             word, a = match.group(), match.start()
             norm = unicodedata.normalize("NFKC", word)
             ids = self._word("▁" + norm.replace(" ", "▁")) if norm.strip() else []

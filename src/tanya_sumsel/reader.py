@@ -5,7 +5,6 @@ with onnxruntime on one thread (no torch)."""
 
 from __future__ import annotations
 
-import json
 import math
 import threading
 from dataclasses import dataclass
@@ -120,20 +119,22 @@ class LearnedReader:
         return Reading(w, margin, self.probability(margin), a, b)
 
 
-@lru_cache(maxsize=2)
-def _cached(folder: str, words: str, record: str) -> LearnedReader:
-    return LearnedReader(Path(folder), Path(words), json.loads(record))
-
-
 def load_reader(settings: Settings) -> LearnedReader | None:
     """The learned reader for these settings (None when `reader` is 'rules' or the embedder is not e5)."""
     if settings.reader != "learned" or settings.embed_model != "e5":
         return None
+    return _reader_in(str(settings.cache_dir))
+
+
+@lru_cache(maxsize=2)
+def _reader_in(cache_dir: str) -> LearnedReader:
+    """The reader of one model cache, resolved once per process: the folder checks and the shipped weights' hash
+    (42 MB read) are start-up work, not work for every question."""
     from .e5_convert import ensure_converted
     from .embed_onnx import ensure_int8
     from .embed_query_onnx import ensure_query
     from .reader_export import ensure_reader, shipped
 
-    model_dir = ensure_converted(settings.cache_dir / "models")
+    model_dir = ensure_converted(Path(cache_dir) / "models")
     words = ensure_query(ensure_int8(model_dir))
-    return _cached(str(ensure_reader(model_dir)), str(words), json.dumps(shipped()[1], sort_keys=True))
+    return LearnedReader(ensure_reader(model_dir), words, shipped()[1])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,6 +13,10 @@ import pytest
 from tanya_sumsel.embed import Embedder, load_embedder
 from tanya_sumsel.index import build_index
 from tanya_sumsel.settings import Settings
+
+# The tests' web sites are loopback servers, which the fetcher refuses unless allowed (issue #35); the tests of the
+# refusal itself set fetch_allow="" (subprocesses inherit this, as an operator's TANYA_FETCH_ALLOW would be)
+os.environ["TANYA_FETCH_ALLOW"] = "127.0.0.1"
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

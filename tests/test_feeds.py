@@ -145,6 +145,8 @@ def test_every_bad_item_is_reported_and_nothing_is_lost(site: Site, settings: Se
     ]
     items = [(p.url, p.story.title, p.story.date) for p in good] + [(site.url(b), b, "2026-01-01") for b in bad]
     items.append(items[0])  # the same item twice
+    inward = ["http://169.254.169.254/latest/meta-data/", f"http://[::1]:{site.port}/rahasia"]  # issue #35
+    items += [(u, "ke dalam", "2026-01-01") for u in inward]
     feed = site.add("/rss", body=rss(items), content_type="application/rss+xml")
     broken = site.add("/rss-rusak", body=b"<rss><channel><item><title>tanpa penutup", content_type="text/xml")
     report = add([feed, broken], settings, embedder=HashEmbedder())
@@ -164,6 +166,8 @@ def test_every_bad_item_is_reported_and_nothing_is_lost(site: Site, settings: Se
     }
     for path, reason in reasons.items():
         assert reason in failed[site.url(path)], (path, failed.get(site.url(path)))
+    for url in inward:  # the feed itself is allowed (TANYA_FETCH_ALLOW=127.0.0.1); its entries pointing inside not
+        assert "jaringan lokal/privat" in failed[url] and "TANYA_FETCH_ALLOW" in failed[url], failed.get(url)
     assert "feed rusak" in failed[broken]
     assert [o.detail for o in report.of("skipped")] == ["item ganda dalam feed"]
     _no_partial_files(settings)

@@ -106,3 +106,63 @@ def test_per_host_pause(site: Site, tmp_path: Path) -> None:
             f.get(site.url(f"/p/{n}"))
     times = [t for t, path, _ in site.log if path.startswith("/p/")]
     assert min(b - a for a, b in itertools.pairwise(times)) >= 0.23
+
+
+def _refused(fetcher: Fetcher, url: str, address: str) -> None:
+    error = _fails(fetcher, url, "jaringan lokal/privat")
+    assert address in str(error) and f"TANYA_FETCH_ALLOW={address}" in str(error), str(error)
+
+
+def test_addresses_inside_are_refused_unless_allowed(site: Site, tmp_path: Path) -> None:
+    page = site.add("/dalam", body=b"<html>internal</html>")
+    with Fetcher(_settings(tmp_path, fetch_allow="")) as f:
+        _refused(f, page, "127.0.0.1")
+        _refused(f, f"http://localhost:{site.port}/dalam", "127.0.0.1")  # a name that resolves to loopback
+        _refused(f, f"http://[::1]:{site.port}/dalam", "::1")
+        _refused(f, f"http://[::ffff:127.0.0.1]:{site.port}/dalam", "127.0.0.1")  # IPv4 inside IPv6
+        for inside in ("10.1.2.3", "192.168.0.1", "169.254.169.254", "100.64.0.1", "224.0.0.1", "0.0.0.0"):
+            _refused(f, f"http://{inside}/", inside)
+        _refused(f, "http://[fd00::1]/", "fd00::1")
+        _refused(f, "http://[fe80::1]/", "fe80::1")
+    assert site.requests("/dalam") == [] and site.requests("/robots.txt") == [], "nothing reached the server"
+    with Fetcher(_settings(tmp_path, fetch_allow="127.0.0.1")) as f:
+        assert f.get(page).body == b"<html>internal</html>"
+    with Fetcher(_settings(tmp_path, fetch_allow="10.0.0.0/8, localhost")) as f:
+        assert f.get(f"http://localhost:{site.port}/dalam").body == b"<html>internal</html>", "allowed by name"
+        _refused(f, page, "127.0.0.1")  # the address itself is not in 10/8
+
+
+def test_a_redirect_inside_is_refused(site: Site, tmp_path: Path) -> None:
+    site.add("/metadata", status=302, headers={"Location": "http://169.254.169.254/latest/meta-data/"})
+    site.add("/ke-v6", status=301, headers={"Location": f"http://[::1]:{site.port}/x"})
+    with Fetcher(_settings(tmp_path, fetch_allow="127.0.0.1")) as f:
+        _refused(f, site.url("/metadata"), "169.254.169.254")
+        _refused(f, site.url("/ke-v6"), "::1")
+
+
+def test_a_name_that_resolves_inside_the_second_time_is_refused_at_connect(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    from tanya_sumsel import netguard
+
+    site.add("/berita", body=b"<html>news</html>")
+    answers = iter([("93.184.216.34", site.port), ("127.0.0.1", site.port)])  # public when checked, then loopback
+
+    def rebinding(host: str, port: int, *args: object, **kwargs: object) -> list:  # type: ignore[type-arg]
+        address = next(answers, ("127.0.0.1", port))
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", address)]
+
+    monkeypatch.setattr(netguard.socket, "getaddrinfo", rebinding)
+    with Fetcher(_settings(tmp_path, fetch_allow="")) as f:
+        _refused(f, f"http://berita-publik.test:{site.port}/berita", "127.0.0.1")
+    assert site.requests("/berita") == [] and site.requests("/robots.txt") == []
+
+
+def test_a_bad_allow_list_is_one_clear_error(tmp_path: Path) -> None:
+    from tanya_sumsel.errors import InputError
+
+    with pytest.raises(InputError, match="TANYA_FETCH_ALLOW: 'http://x/'"):
+        _settings(tmp_path, fetch_allow="127.0.0.1, http://x/")
+    assert _settings(tmp_path, fetch_allow=" 127.0.0.0/8 , ::1, intranet.local ").fetch_allow

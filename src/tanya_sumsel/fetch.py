@@ -13,9 +13,11 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
+import httpcore
 import httpx
 
 from .errors import FetchError
+from .netguard import Allow, Refused, guarded_transport, resolve
 from .settings import Settings
 
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
@@ -72,12 +74,13 @@ class Fetcher:
         self.settings = settings
         self.max_bytes = int(settings.fetch_max_mb * 1_000_000)
         self._sleep = sleep
+        self.allow = Allow.parse(settings.fetch_allow)
         self._client = httpx.Client(
             timeout=httpx.Timeout(settings.fetch_timeout),
             follow_redirects=False,
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
             trust_env=False,  # no proxy settings picked up from the environment
-            transport=transport,
+            transport=transport or guarded_transport(self.allow),
         )
         self._robots: dict[str, RobotFileParser | str] = {}  # origin → parser, or why robots.txt is unreadable
         self._last: dict[str, float] = {}  # host → monotonic time of its last request
@@ -100,6 +103,7 @@ class Fetcher:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             _check_scheme(current)
+            self._outside(url, current)  # before robots.txt, so the refusal names the address, not robots.txt
             self._allowed(current)
             response = self._get_once(current, etag, last_modified)
             if response.status in (301, 302, 303, 307, 308):
@@ -148,22 +152,41 @@ class Fetcher:
     def _request(self, url: str, headers: dict[str, str]) -> Fetched:
         self._pause(url)
         self.requests += 1
+        try:
+            with self._client.stream("GET", url, headers=headers) as r:
+                return self._read(url, r)
+        except Refused as exc:  # the name resolved inside this time (DNS rebinding), or a redirect led inside
+            raise FetchError(url, exc.reason) from None
+
+    def _read(self, url: str, r: httpx.Response) -> Fetched:
+        """The response's body, streamed under the size and time limits."""
         deadline = time.monotonic() + 2 * self.settings.fetch_timeout  # a page trickling in byte by byte ends too
-        with self._client.stream("GET", url, headers=headers) as r:
-            length = r.headers.get("content-length")
-            if r.status_code == 200 and length and length.isdigit() and int(length) > self.max_bytes:
-                raise FetchError(url, _too_big(int(length), self.max_bytes))
-            body = bytearray()
-            if r.status_code == 200:
-                for piece in r.iter_bytes():
-                    body += piece
-                    if len(body) > self.max_bytes:
-                        raise FetchError(url, _too_big(None, self.max_bytes))
-                    if time.monotonic() > deadline:
-                        raise FetchError(
-                            url, f"halaman terlalu lambat dikirim (lebih dari {2 * self.settings.fetch_timeout:g} dtk)"
-                        )
-            return Fetched(str(r.url), r.status_code, bytes(body), {k.lower(): v for k, v in r.headers.items()})
+        length = r.headers.get("content-length")
+        if r.status_code == 200 and length and length.isdigit() and int(length) > self.max_bytes:
+            raise FetchError(url, _too_big(int(length), self.max_bytes))
+        body = bytearray()
+        if r.status_code == 200:
+            for piece in r.iter_bytes():
+                body += piece
+                if len(body) > self.max_bytes:
+                    raise FetchError(url, _too_big(None, self.max_bytes))
+                if time.monotonic() > deadline:
+                    raise FetchError(
+                        url, f"halaman terlalu lambat dikirim (lebih dari {2 * self.settings.fetch_timeout:g} dtk)"
+                    )
+        return Fetched(str(r.url), r.status_code, bytes(body), {k.lower(): v for k, v in r.headers.items()})
+
+    def _outside(self, url: str, current: str) -> None:
+        """Refuse `current` (`url` or where it redirected) when its host lies inside the machine's networks (the
+        connection itself is checked again)."""
+        parts = urlsplit(current)
+        via = f"dialihkan ke {current}; " if current != url else ""
+        try:
+            resolve(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80), self.allow)
+        except Refused as exc:
+            raise FetchError(url, via + exc.reason) from None
+        except httpcore.ConnectError as exc:
+            raise FetchError(url, via + str(exc)) from None
 
     def _pause(self, url: str) -> None:
         """Wait until this host's pause since its last request has passed."""

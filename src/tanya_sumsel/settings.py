@@ -93,6 +93,9 @@ class Settings:
     fetch_delay: float = 1.0
     fetch_retries: int = 2
     fetch_backoff: float = 1.0  # seconds before the first retry, doubled for each next one
+    # hosts or address ranges inside the machine's networks that may still be fetched (comma-separated; the rest of
+    # loopback, private, link-local and reserved space is refused)
+    fetch_allow: str = ""
     user_agent: str = "TanyaSumsel/0.1 (+https://pypi.org/project/tanya-sumsel/; pembaca berita)"
     as_of: str = ""  # reference date (YYYY-MM-DD) for 'bulan lalu', 'saat ini' …; empty: today
 
@@ -110,6 +113,15 @@ class Settings:
             raise InputError(f"TANYA_LLM={self.llm!r} tidak dikenal; pakai ollama:MODEL atau openai (atau kosongkan).")
         if self.database_url and not self.database_url.startswith(("postgresql://", "postgres://")):
             raise InputError("TANYA_DATABASE_URL harus berawalan postgresql:// (atau kosongkan untuk indeks lokal).")
+        from .netguard import Allow  # httpx only for settings that are checked, not at every import
+
+        try:
+            Allow.parse(self.fetch_allow)
+        except ValueError as exc:
+            raise InputError(
+                f"TANYA_FETCH_ALLOW: {exc.args[0]!r} bukan nama host, alamat IP, atau rentang CIDR (mis. "
+                "127.0.0.1,10.0.0.0/8,intranet.local). Perbaiki nilainya."
+            ) from None
         if self.as_of and not _is_date(self.as_of):
             raise InputError(f"TANYA_AS_OF={self.as_of!r} bukan tanggal; tulis TTTT-BB-HH (mis. 2026-01-28).")
 

@@ -134,6 +134,8 @@ def test_the_reader_trains_checkpoints_and_resumes_on_tiny_data(embedder, tmp_pa
         "96",
         "--work",
         str(tmp_path / "work"),
+        "--english",
+        "0.3",
     ]
     first = run_script("train_reader.py", *common, "--max-minutes", "0")  # stops (and checkpoints) after one step
     assert "time budget spent at step 1/" in first.stdout, first.stdout
@@ -146,3 +148,16 @@ def test_the_reader_trains_checkpoints_and_resumes_on_tiny_data(embedder, tmp_pa
     assert weights["head.weight"].shape == (2, 384) and any(k.startswith("layers.0.") for k in weights)
     record = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
     assert record["freeze"] == 11 and len(record["data"]) == 4 and "idk-mrc-valid" in record["figures"]
+
+
+@pytest.mark.slow  # the shipped reader over two tiny indexes
+def test_the_reader_calibration_runs_on_tiny_data(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    corpus, questions = tiny_facqa(tmp_path)
+    idk = tiny_idk(tmp_path / "idk", corpus, questions)
+    record = tmp_path / "reader.json"
+    record.write_text((ROOT / "src/tanya_sumsel/reader/reader.json").read_text(encoding="utf-8"), encoding="utf-8")
+    out = run_script("calibrate_reader.py", "--facqa", str(tmp_path), "--idk", str(idk), "--record", str(record))
+    assert "threshold" in out.stdout and "idk-mrc-valid-unanswerable" in out.stdout, out.stdout
+    written = json.loads(record.read_text(encoding="utf-8"))
+    assert isinstance(written["threshold"], float) and len(written["calibration"]) == 2
+    assert written["threshold_from"].startswith("training/calibrate_reader.py")

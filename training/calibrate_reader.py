@@ -45,9 +45,11 @@ def best_reading(retriever: Retriever, question: str) -> tuple[float, str]:
     return (best.margin, best.text) if best is not None else (-1e9, "")
 
 
-def collect(corpus: Path, questions: Path, strict: bool, valid_only: bool) -> list[tuple[str, float, bool, bool]]:
+def collect(
+    name: str, corpus: Path, questions: Path, strict: bool, valid_only: bool
+) -> list[tuple[str, float, bool, bool]]:
     """(set, margin, whether answering it is right, answerable) per question (and per strict variant)."""
-    settings = eval_settings([corpus], training_settings())
+    settings = eval_settings([corpus], training_settings(reader="learned"))
     build_index(settings)
     pin_query_threads()
     retriever = load_retriever(settings)
@@ -58,11 +60,11 @@ def collect(corpus: Path, questions: Path, strict: bool, valid_only: bool) -> li
             continue
         margin, text = best_reading(retriever, q["question"])
         right = q["answerable"] and max((token_f1(text, g) for g in q["answers"]), default=0.0) >= 0.5
-        rows.append((corpus.parent.name, margin, bool(right), bool(q["answerable"])))
+        rows.append((name, margin, bool(right), bool(q["answerable"])))
         if strict and q["answerable"]:
             gone = set(q["doc_ids"]) | answer_holders(texts, q["answers"])
             margin, _ = best_reading(retriever.filtered(exclude=gone), q["question"])
-            rows.append((corpus.parent.name + "-strict", margin, False, False))
+            rows.append((name + "-strict", margin, False, False))
     return rows
 
 
@@ -78,8 +80,8 @@ def main() -> None:
     if args.cache and args.cache.exists():
         rows = [tuple(r) for r in json.loads(args.cache.read_text(encoding="utf-8"))]
     else:
-        rows = collect(args.facqa / "corpus.jsonl", args.facqa / "questions.jsonl", True, True)
-        rows += collect(args.idk / "corpus.jsonl", args.idk / "questions.jsonl", False, False)
+        rows = collect("facqa-valid", args.facqa / "corpus.jsonl", args.facqa / "questions.jsonl", True, True)
+        rows += collect("idk-mrc-valid", args.idk / "corpus.jsonl", args.idk / "questions.jsonl", False, False)
         if args.cache:
             args.cache.write_text(json.dumps(rows), encoding="utf-8")
     margins = np.array([r[1] for r in rows])

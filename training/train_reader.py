@@ -17,6 +17,7 @@ Usage: python training/train_reader.py [--max-train N] [--epochs 2] [--freeze 8]
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import random
@@ -35,11 +36,11 @@ from common import LAST_TRAIN, sha256
 
 from tanya_sumsel.e5_convert import ensure_converted
 from tanya_sumsel.settings import Settings
-from tanya_sumsel.textnorm import terms
+from tanya_sumsel.textnorm import EN_PHRASES, GLOSSARY, terms
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
 # The options a checkpoint's training depends on: resuming with any other value would mix two runs
-SHAPING = ("max_train", "epochs", "freeze", "max_len", "batch", "lr", "seed", "informal")
+SHAPING = ("max_train", "epochs", "freeze", "max_len", "batch", "lr", "seed", "informal", "english")
 ABBREVIATIONS = {
     "yang": "yg",
     "berapa": "brp",
@@ -77,6 +78,60 @@ def informal(question: str, rng: random.Random) -> str:
             j = rng.randrange(1, len(w) - 2)
             words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
     return " ".join(words)
+
+
+# Indonesian question words and their English: with the glossary below, a question becomes the code-mixed English a
+# reader meets when someone asks in English about Indonesian names and offices
+QUESTION_WORDS = {
+    "siapa": "who",
+    "siapakah": "who",
+    "kapan": "when",
+    "kapankah": "when",
+    "dimana": "where",
+    "dimanakah": "where",
+    "berapa": "how many",
+    "berapakah": "how many",
+    "apa": "what",
+    "apakah": "what",
+    "mengapa": "why",
+    "kenapa": "why",
+    "bagaimana": "how",
+    "manakah": "which",
+}
+
+
+def _english_words() -> dict[str, str]:
+    """Indonesian → English from the answerer's English → Indonesian glossary and phrases (first English word wins)."""
+    out: dict[str, str] = {}
+    for en, ind in [*EN_PHRASES.items(), *GLOSSARY.items()]:
+        out.setdefault(ind.lower(), en)
+    return out
+
+
+ENGLISH_WORDS = _english_words()
+ENGLISH_PHRASES = {"sumatera selatan": "South Sumatra", "tanggal berapa": "what date", "tahun berapa": "what year"} | {
+    ind: en for ind, en in ENGLISH_WORDS.items() if " " in ind
+}
+
+
+def englished(question: str, rng: random.Random) -> str:
+    """The question with its question words and the glossary's words in English ('siapa gubernur sumsel' →
+    'who is the governor south sumatra'); names, numbers and other words stay as they are."""
+    text = question.rstrip(" ?").replace("di mana", "dimana")
+    for ind, en in ENGLISH_PHRASES.items():
+        text = re.sub(rf"(?i)\b{re.escape(ind)}\b", en, text)
+    words = text.split()
+    out = []
+    for n, w in enumerate(words):
+        low = w.lower().strip(",.")
+        if low in QUESTION_WORDS:
+            out.append(QUESTION_WORDS[low] + (" is the" if low.startswith("siapa") and rng.random() < 0.5 else ""))
+        elif low == "yang" and n and words[n - 1].lower() in QUESTION_WORDS:
+            continue
+        else:
+            out.append(ENGLISH_WORDS.get(low, w))
+    out = " ".join(out)
+    return (out[:1].upper() + out[1:] + "?") if rng.random() < 0.5 else out
 
 
 def _jsonl(path: Path) -> list[dict]:
@@ -338,6 +393,7 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--informal", type=float, default=0.25, help="share of questions asked informally instead")
+    ap.add_argument("--english", type=float, default=0.0, help="share of questions asked in code-mixed English")
     ap.add_argument("--save-every", type=int, default=200)
     ap.add_argument("--max-minutes", type=float, default=110.0)
     ap.add_argument("--work", type=Path, default=Path.home() / ".cache" / "tanya-sumsel" / "reader-training")
@@ -359,17 +415,23 @@ def main() -> None:
     rng.shuffle(train)
     if args.max_train:
         train = train[: args.max_train]
+
     # A share of questions is asked as people type them instead (same windows, so the run costs no more)
-    train = [
-        Example(e.qid + "-informal", informal(e.question, rng), e.context, e.start, e.text)
-        if rng.random() < args.informal
-        else e
-        for e in train
-    ]
+    def rewritten(e: Example) -> Example:
+        draw = rng.random()
+        if draw < args.informal:
+            return Example(e.qid + "-informal", informal(e.question, rng), e.context, e.start, e.text)
+        if draw < args.informal + args.english:
+            return Example(e.qid + "-english", englished(e.question, rng), e.context, e.start, e.text)
+        return e
+
+    train = [rewritten(e) for e in train]
     valid = {"idk-mrc-valid": idk_examples(args.idk_valid), "facqa-valid": facqa_examples(args.facqa, valid=True)}
-    tag = f"L{args.max_len}-F{args.freeze}-n{len(train)}-s{args.seed}"
-    work = args.work / tag
     wins = windows(tokenizer, train, args.max_len, 48)
+    # The cache holds states of these exact windows: any change to the data or its rewriting gets its own folder
+    digest = hashlib.sha256(json.dumps([w["ids"] for w in wins]).encode()).hexdigest()[:8]
+    tag = f"L{args.max_len}-F{args.freeze}-n{len(train)}-s{args.seed}-{digest}"
+    work = args.work / tag
     print(f"{len(train)} training examples, {len(wins)} windows; work folder {work}", flush=True)
     states = lower_states(base, wins, work / "train", args.freeze)
     valid_wins = {k: windows(tokenizer, v, args.max_len, 48) for k, v in valid.items()}

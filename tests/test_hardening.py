@@ -71,6 +71,26 @@ def test_auth_file_users_log_in_with_their_own_passwords(tmp_path) -> None:
     assert not check("redaksi", "sandi-lain") and not check("tamu", "rahasia") and not check("humas", "")
     with pytest.raises(InputError, match="pengguna:sandi"):
         make_auth(Settings.from_env(auth="redaksi:"))
+    from tanya_sumsel.access import operator_check, roles
+
+    made = subprocess.run(
+        [sys.executable, "-m", "tanya_sumsel.cli", "hash-password", "kepala", "--operator"],
+        input="kunci\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert made.returncode == 0 and made.stdout.strip().endswith(":operator"), made.stdout
+    (tmp_path / "users").write_text("\n".join([*lines, made.stdout.strip()]) + "\n", encoding="utf-8")
+    settings = Settings.from_env(auth_file=str(tmp_path / "users"), auth="pemilik:sandi")
+    assert roles(settings) == {"redaksi": "reader", "humas": "reader", "kepala": "operator", "pemilik": "operator"}
+    may = operator_check(settings)
+    assert may("kepala") and may("pemilik") and not may("redaksi") and not may(None) and not may("tamu")
+    assert not operator_check(settings.replace(public=True))("kepala"), "public mode has no operators"
+    assert operator_check(Settings.from_env(auth="", auth_file=""))(None), "loopback without login: the local user"
+    (tmp_path / "users").write_text(lines[0] + ":admin\n", encoding="utf-8")
+    with pytest.raises(InputError, match="peran 'admin' tidak dikenal"):
+        make_auth(Settings.from_env(auth_file=str(tmp_path / "users")))
 
 
 def test_a_busy_port_or_bad_host_is_one_line_naming_the_fix(tmp_path) -> None:
@@ -78,13 +98,25 @@ def test_a_busy_port_or_bad_host_is_one_line_naming_the_fix(tmp_path) -> None:
         busy.bind(("0.0.0.0", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        proc = cli("serve", "--home", str(tmp_path), "--host", "0.0.0.0", "--port", str(port))
+        proc = cli("serve", "--home", str(tmp_path), "--host", "0.0.0.0", "--port", str(port), TANYA_AUTH="a:b")
     assert proc.returncode == 2, proc.stderr
     assert f"Port {port}" in proc.stderr and "--port" in proc.stderr and "TANYA_PORT" in proc.stderr
-    assert "PERINGATAN" in proc.stderr and "tanpa login" in proc.stderr  # not loopback and no auth
     assert "Traceback" not in proc.stderr and "GRADIO_SERVER_PORT" not in proc.stderr
     proc = cli("serve", "--home", str(tmp_path), "--host", "tidak-ada.invalid")
     assert proc.returncode == 2 and "--host" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_off_loopback_without_a_login_or_public_mode_refuses_to_start(tmp_path) -> None:
+    with socket.socket() as free:
+        free.bind(("0.0.0.0", 0))
+        port = free.getsockname()[1]
+    proc = cli(
+        "serve", "--home", str(tmp_path), "--host", "0.0.0.0", "--port", str(port), TANYA_AUTH="", TANYA_AUTH_FILE=""
+    )
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "tanpa login" in lines[0], proc.stderr
+    assert all(name in lines[0] for name in ("TANYA_AUTH", "TANYA_AUTH_FILE", "--public", "TANYA_PUBLIC")), lines
 
 
 def _damage_vectors(gen: Path) -> None:

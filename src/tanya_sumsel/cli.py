@@ -72,11 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("hash-password", help="buat baris pengguna:hash untuk TANYA_AUTH_FILE (sandi dari stdin)")
     p.add_argument("user", help="nama pengguna")
+    p.add_argument("--operator", action="store_true", help="pengguna ini boleh mengubah korpus dan indeks")
 
     p = sub.add_parser("serve", help="jalankan antarmuka chat (Gradio)")
     _common(p)
     p.add_argument("--host", help="alamat (bawaan 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (bawaan 7860)")
+    p.add_argument(
+        "--public", action="store_true", default=None, help="chat terbuka tanpa login, tanpa fungsi pengelola"
+    )
     return parser
 
 
@@ -88,6 +92,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         embed_model=getattr(args, "embed_model", None),
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
+        public=getattr(args, "public", None),
     )
 
 
@@ -204,7 +209,7 @@ def _cmd_hash_password(args: argparse.Namespace, settings: Settings) -> int:
     password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("Sandi: ")
     if not password:
         raise InputError("Sandi kosong. Ketik sandi (atau kirim lewat stdin).")
-    print(f"{args.user}:{hash_password(password)}")
+    print(f"{args.user}:{hash_password(password)}" + (":operator" if args.operator else ""))
     return 0
 
 

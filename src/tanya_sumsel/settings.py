@@ -72,7 +72,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     auth: str = field(default="", repr=False)  # 'user:password'; anything else is refused at start
-    auth_file: str = ""  # a file of 'user:argon2-hash' lines (tanya-sumsel hash-password makes them)
+    auth_file: str = ""  # a file of 'user:argon2-hash[:operator]' lines (tanya-sumsel hash-password makes them)
+    public: bool = False  # serve the chat to anyone without a login, with no corpus or index functions at all
     max_upload_mb: float = 5.0
     max_file_mb: float = 50.0  # a corpus file above this is skipped with a warning (raise it to index the file)
     max_article_chunks: int = 500  # an article cut into more chunks (~60,000 words) is skipped with a warning

@@ -10,6 +10,7 @@ from typing import Any
 
 import gradio as gr
 
+from .access import operator_check
 from .ask import answer, ask_stream
 from .errors import TanyaError
 from .llm import describe_mode, load_chat_model
@@ -33,7 +34,7 @@ CSS = """
 
 
 def build_app(settings: Settings | None = None) -> gr.Blocks:
-    """The Tanya Sumsel Blocks app (chat + corpus tabs), not launched."""
+    """The Tanya Sumsel Blocks app (chat, and the corpus tab unless public), not launched."""
     settings = settings or Settings.from_env()
 
     model = load_chat_model(settings)
@@ -138,7 +139,8 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 api_visibility="private",
                 cancels=running,
             )
-        with gr.Tab("Korpus"):
-            corpus_tab(settings)
+        if not settings.public:  # a public process serves no corpus event at all, not merely a hidden one
+            with gr.Tab("Korpus"):
+                corpus_tab(settings, operator_check(settings))
         gr.api(ask_api, api_name="ask")
     return app

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 import pandas as pd
 
+from .access import REFUSED
 from .errors import TanyaError
 from .feeds import AddReport, add, update_feeds
 from .index import build_index
@@ -19,6 +22,8 @@ from .retrieve import load_retriever
 from .settings import Settings
 from .storage import articles_per_month
 
+log = logging.getLogger(__name__)
+
 
 def month_counts(settings: Settings) -> pd.DataFrame:
     """Articles per month of the live index, for the corpus tab's chart."""
@@ -26,8 +31,20 @@ def month_counts(settings: Settings) -> pd.DataFrame:
     return pd.DataFrame({"bulan": list(counts), "artikel": list(counts.values())})
 
 
-def corpus_tab(settings: Settings) -> None:
-    """The corpus tab: counts, a per-month chart, the article table, uploads, web sources, rebuild and delete."""
+def corpus_tab(settings: Settings, may_operate: Callable[[str | None], bool]) -> None:
+    """The corpus tab: counts, a per-month chart, the article table, uploads, web sources, rebuild and delete; each
+    event is refused unless `may_operate` admits the session's user (checked here, on the server, per event)."""
+
+    def refused(request: gr.Request | None) -> str | None:
+        user = getattr(request, "username", None)
+        if may_operate(user):
+            return None
+        log.warning("corpus action refused for %s", user or "a session without login")
+        return REFUSED
+
+    def unchanged(message: str) -> tuple[str, str, list[list[str]], pd.DataFrame]:
+        return message, _info_text(settings), _article_rows(settings), month_counts(settings)
+
     info_md = gr.Markdown(_info_text(settings))
     chart = gr.BarPlot(
         month_counts(settings),
@@ -55,7 +72,7 @@ def corpus_tab(settings: Settings) -> None:
     with gr.Row():
         rebuild = gr.Button("Perbarui indeks", variant="primary", elem_id="tanya-rebuild")
         delete_id = gr.Textbox(label="Hapus artikel (id)", scale=2)
-        delete = gr.Button("Hapus")
+        delete = gr.Button("Hapus", elem_id="tanya-delete")
 
     with gr.Row():
         web_urls = gr.Textbox(
@@ -73,23 +90,34 @@ def corpus_tab(settings: Settings) -> None:
 
     def on_web(
         urls: str | None,
+        request: gr.Request,
         progress: gr.Progress = gr.Progress(),  # noqa: B008
     ) -> tuple[str, str, list[list[str]], pd.DataFrame]:
+        if (refusal := refused(request)) is not None:
+            return unchanged(refusal)
         try:
             report = fetch_sources(settings, (urls or "").split(), progress)
         except TanyaError as exc:
             return str(exc), _info_text(settings), _article_rows(settings), month_counts(settings)
         return report.summary(), _info_text(settings), _article_rows(settings), month_counts(settings)
 
-    def on_web_update(progress: gr.Progress = gr.Progress()) -> tuple[str, str, list[list[str]], pd.DataFrame]:  # noqa: B008
-        return on_web(None, progress)
+    def on_web_update(
+        request: gr.Request,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> tuple[str, str, list[list[str]], pd.DataFrame]:
+        return on_web(None, request, progress)
 
-    def on_upload(files: list[Any] | None) -> str:
+    def on_upload(files: list[Any] | None, request: gr.Request) -> str:
+        if (refusal := refused(request)) is not None:
+            return refusal
         return save_uploads(settings, [Path(f if isinstance(f, str) else f.name) for f in files or []])
 
     def on_rebuild(
+        request: gr.Request,
         progress: gr.Progress = gr.Progress(),  # noqa: B008
     ) -> tuple[str, str, list[list[str]], pd.DataFrame]:
+        if (refusal := refused(request)) is not None:
+            return unchanged(refusal)
         try:
             report = build_index(settings, progress=lambda d, t: progress((d, t), desc="Embedding", unit="potongan"))
         except TanyaError as exc:
@@ -97,7 +125,9 @@ def corpus_tab(settings: Settings) -> None:
         summary = "\n\n".join(inert(line) for line in report.summary().splitlines())
         return summary, _info_text(settings), _article_rows(settings), month_counts(settings)
 
-    def on_delete(article_id: str) -> str:
+    def on_delete(article_id: str, request: gr.Request) -> str:
+        if (refusal := refused(request)) is not None:
+            return refusal
         return delete_article(settings, article_id.strip())
 
     upload.upload(on_upload, upload, status, api_visibility="private")

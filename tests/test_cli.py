@@ -35,6 +35,10 @@ def test_index_ask_info_roundtrip(fresh, tmp_path) -> None:
 
     out = run("info", *common, cwd=tmp_path)
     assert out.returncode == 0 and "Artikel     : 3" in out.stdout and "multilingual-e5-small" in out.stdout
+    # the audit log (issue #35): the build above, who ran it and what it did
+    assert "Perubahan terakhir" in out.stdout and " cli:" in out.stdout and "index (full False, added 3" in out.stdout
+    (entry,) = [json.loads(x) for x in (fresh.index_dir / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert entry["action"] == "index" and entry["added"] == 3 and entry["who"].startswith("cli:") and entry["at"]
 
 
 @pytest.mark.parametrize(

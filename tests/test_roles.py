@@ -111,6 +111,7 @@ def test_a_reader_sending_corpus_events_directly_is_refused_and_nothing_changes(
     ]
     assert all(r == REFUSED for r in results), results
     assert _state(corpus, index) == before, "no file in the corpus and no index generation changed"
+    assert not (index / "audit.jsonl").exists(), "a refusal changes nothing, so it logs no change"
 
 
 def test_an_operator_changes_the_corpus(users_server, tmp_path) -> None:
@@ -123,8 +124,16 @@ def test_an_operator_changes_the_corpus(users_server, tmp_path) -> None:
     assert (corpus / "uploads" / "pasar.txt").is_file()
     rebuilt = operator.send("tanya-rebuild", [])[0]
     assert rebuilt != REFUSED and "2/3/2026" in operator.ask("Kapan Pasar 16 Ilir yang baru dibuka?")
-    deleted = operator.send("tanya-delete", [_an_article(corpus, index)])[0]
+    gone = _an_article(corpus, index)
+    deleted = operator.send("tanya-delete", [gone])[0]
     assert "dihapus" in deleted, deleted
+    log = [json.loads(x) for x in (index / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(e["who"], e["action"]) for e in log] == [
+        ("ui:redaksi", "upload"),
+        ("ui:redaksi", "rebuild"),
+        ("ui:redaksi", "delete"),
+    ]
+    assert log[0]["files"] == ["pasar.txt"] and log[1]["added"] == 1 and log[2]["article"] == gone
 
 
 def test_a_wrong_password_gets_no_session(users_server) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from . import cli_feeds
+from . import audit, cli_feeds
 from .errors import InputError, TanyaError
 from .progress import ProgressBar
 from .settings import Settings
@@ -101,6 +101,7 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 
     with ProgressBar("Embedding") as bar:
         report = build_index(settings, rebuild=args.rebuild, progress=bar)
+    audit.record(settings, audit.local_user(), "index", full=bool(args.rebuild), **audit.build_details(report))
     print(report.summary())
     print(f"Indeks: {report.index_path or settings.index_dir}")
     return 0
@@ -179,6 +180,11 @@ def _cmd_info(args: argparse.Namespace, settings: Settings) -> int:
             print(f"  {month}  {'█' * max(1, round(20 * n / width))} {n}")
     print(f"Embedder    : {emb['id']} (dim {emb['dim']}, backend {emb['backend']})")  # type: ignore[index]
     print(f"Mode jawaban: {info['answer_mode']}")
+    changes = audit.recent(settings)
+    if changes:
+        print(f"Perubahan terakhir (log {audit.path_of(settings)}):")
+        for entry in changes:
+            print("  " + audit.describe(entry))
     if not info["up_to_date"]:
         print("Peringatan  : korpus berubah sejak indeks dibangun; jalankan: tanya-sumsel index")
     return 0

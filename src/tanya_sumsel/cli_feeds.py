@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from . import audit
 from .settings import Settings
 
 
@@ -50,7 +51,9 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     """tanya-sumsel add URL…"""
     from .feeds import add
 
-    return _print_report(add(args.urls, settings, progress=_bar("Mengambil"), build_progress=_bar("Embedding")))
+    report = add(args.urls, settings, progress=_bar("Mengambil"), build_progress=_bar("Embedding"))
+    audit.record(settings, audit.local_user(), "add", urls=list(args.urls), **audit.add_details(report))
+    return _print_report(report)
 
 
 def cmd_feeds(args: argparse.Namespace, settings: Settings) -> int:
@@ -75,7 +78,9 @@ def cmd_update(args: argparse.Namespace, settings: Settings) -> int:
     from .feeds import update_feeds
 
     while True:
-        code = _print_report(update_feeds(settings, progress=_bar("Mengambil"), build_progress=_bar("Embedding")))
+        report = update_feeds(settings, progress=_bar("Mengambil"), build_progress=_bar("Embedding"))
+        audit.record(settings, audit.local_user(), "update_feeds", **audit.add_details(report))
+        code = _print_report(report)
         if not args.watch:
             return code
         print(f"Pemeriksaan berikutnya dalam {args.watch:g} dtk (Ctrl+C berhenti).", flush=True)

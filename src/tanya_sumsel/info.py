@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from . import audit
 from .errors import IndexDamagedError, IndexMissingError
 from .ingest import files_fingerprint
 from .llm import describe_mode
@@ -42,4 +43,5 @@ def index_info(settings: Settings) -> dict[str, object]:
         "package_version": manifest["package_version"],
         "up_to_date": manifest.get("files_fingerprint") == files_fingerprint(settings.corpus_dir),
         "answer_mode": describe_mode(settings),
+        "recent_changes": audit.recent(settings),
     }

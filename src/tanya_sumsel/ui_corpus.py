@@ -11,6 +11,7 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
+from . import audit
 from .access import REFUSED
 from .errors import TanyaError
 from .feeds import AddReport, add, update_feeds
@@ -34,6 +35,10 @@ def month_counts(settings: Settings) -> pd.DataFrame:
 def corpus_tab(settings: Settings, may_operate: Callable[[str | None], bool]) -> None:
     """The corpus tab: counts, a per-month chart, the article table, uploads, web sources, rebuild and delete; each
     event is refused unless `may_operate` admits the session's user (checked here, on the server, per event)."""
+
+    def who(request: gr.Request | None) -> str:
+        user = getattr(request, "username", None)
+        return f"ui:{user}" if user else "ui:lokal"
 
     def refused(request: gr.Request | None) -> str | None:
         user = getattr(request, "username", None)
@@ -95,10 +100,13 @@ def corpus_tab(settings: Settings, may_operate: Callable[[str | None], bool]) ->
     ) -> tuple[str, str, list[list[str]], pd.DataFrame]:
         if (refusal := refused(request)) is not None:
             return unchanged(refusal)
+        asked = (urls or "").split()
         try:
-            report = fetch_sources(settings, (urls or "").split(), progress)
+            report = fetch_sources(settings, asked, progress)
         except TanyaError as exc:
             return str(exc), _info_text(settings), _article_rows(settings), month_counts(settings)
+        action = "add_from_web" if asked else "update_feeds"
+        audit.record(settings, who(request), action, urls=asked, **audit.add_details(report))
         return report.summary(), _info_text(settings), _article_rows(settings), month_counts(settings)
 
     def on_web_update(
@@ -110,7 +118,8 @@ def corpus_tab(settings: Settings, may_operate: Callable[[str | None], bool]) ->
     def on_upload(files: list[Any] | None, request: gr.Request) -> str:
         if (refusal := refused(request)) is not None:
             return refusal
-        return save_uploads(settings, [Path(f if isinstance(f, str) else f.name) for f in files or []])
+        paths = [Path(f if isinstance(f, str) else f.name) for f in files or []]
+        return save_uploads(settings, paths, who(request))
 
     def on_rebuild(
         request: gr.Request,
@@ -122,13 +131,14 @@ def corpus_tab(settings: Settings, may_operate: Callable[[str | None], bool]) ->
             report = build_index(settings, progress=lambda d, t: progress((d, t), desc="Embedding", unit="potongan"))
         except TanyaError as exc:
             return inert(str(exc)), _info_text(settings), _article_rows(settings), month_counts(settings)
+        audit.record(settings, who(request), "rebuild", **audit.build_details(report))
         summary = "\n\n".join(inert(line) for line in report.summary().splitlines())
         return summary, _info_text(settings), _article_rows(settings), month_counts(settings)
 
     def on_delete(article_id: str, request: gr.Request) -> str:
         if (refusal := refused(request)) is not None:
             return refusal
-        return delete_article(settings, article_id.strip())
+        return delete_article(settings, article_id.strip(), who(request))
 
     upload.upload(on_upload, upload, status, api_visibility="private")
     rebuild.click(on_rebuild, None, [status, info_md, table, chart], api_visibility="private", concurrency_limit=1)
@@ -147,10 +157,10 @@ def fetch_sources(settings: Settings, urls: list[str], progress: Any = None) -> 
     return update_feeds(settings, progress=fetching, build_progress=embedding)
 
 
-def save_uploads(settings: Settings, paths: list[Path]) -> str:
+def save_uploads(settings: Settings, paths: list[Path], who: str = "ui") -> str:
     """Copy uploaded article files into `corpus/uploads/` after checking type, size and content."""
     target = settings.corpus_dir / "uploads"
-    lines = []
+    lines, saved = [], []
     for src in paths:
         name = Path(src.name).name
         if src.suffix.lower() not in SUPPORTED:
@@ -168,12 +178,15 @@ def save_uploads(settings: Settings, paths: list[Path]) -> str:
             continue
         target.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, target / name)
+        saved.append(name)
         note = f"; {len(bad)} rekaman bermasalah dilewati" if bad else ""
         lines.append(f"✓ {name}: {len(good)} artikel disimpan{note}.")
+    if saved:
+        audit.record(settings, who, "upload", files=saved, refused=len(paths) - len(saved))
     return "\n\n".join([*map(inert, lines), "Tekan **Perbarui indeks** agar artikel baru bisa ditanyakan."])
 
 
-def delete_article(settings: Settings, article_id: str) -> str:
+def delete_article(settings: Settings, article_id: str, who: str = "ui") -> str:
     """Delete the file of an article that is alone in its file; the next rebuild drops it from the index."""
     try:
         art = load_retriever(settings).store.articles([article_id]).get(article_id)
@@ -191,6 +204,7 @@ def delete_article(settings: Settings, article_id: str) -> str:
     path.unlink(missing_ok=True)
     if path.suffix == ".json":  # a fetched article's raw page goes with its record
         path.with_suffix(".html").unlink(missing_ok=True)
+    audit.record(settings, who, "delete", article=article_id, title=art.title, file=art.path)
     return f"Berkas {inert(art.path)} dihapus. Tekan **Perbarui indeks** untuk menerapkan."
 
 

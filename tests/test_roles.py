@@ -159,3 +159,29 @@ def test_public_mode_serves_the_chat_to_anyone_and_no_corpus_event(tmp_path) -> 
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_the_rate_limit_holds_one_client_while_others_keep_getting_answers(tmp_path) -> None:
+    """A bounded loopback load test: one login floods /ask, another asks meanwhile."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    corpus = make_corpus(tmp_path)
+    users = tmp_path / "users"
+    users.write_text(f"banjir:{hash_password('a')}\ntenang:{hash_password('b')}\n", encoding="utf-8")
+    proc, url = start_server(tmp_path, corpus, TANYA_AUTH_FILE=str(users), TANYA_RATE_LIMIT="5")
+    try:
+        flood, calm = Session(url, "banjir", "a"), Session(url, "tenang", "b")
+        with ThreadPoolExecutor(6) as pool:
+            flooding = [pool.submit(flood.ask, "Siapa Sekda Sumsel?") for _ in range(15)]
+            calm_answers = [calm.ask("Berapa personel yang disiagakan untuk karhutla?") for _ in range(3)]
+            flooded = [f.result() for f in flooding]
+        limited = [t for t in flooded if t.startswith("Terlalu banyak pertanyaan")]
+        assert len(flooded) - len(limited) == 5 and len(limited) == 10, flooded
+        assert "batas 5" in limited[0] and "detik" in limited[0]
+        assert all("1.500" in t for t in calm_answers), calm_answers  # the other client was never limited
+        assert calm.ask("Who is the regional secretary of South Sumatra?")  # still within its own 5
+        english = Session(url, "banjir", "a").ask("Who is the regional secretary of South Sumatra?")
+        assert english.startswith("Too many questions"), english  # the same login, a new session: still limited
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -48,6 +48,7 @@ def start_server(root: Path, corpus: Path, **env_extra: str) -> tuple[subprocess
         "TANYA_INDEX_DIR": str(root / "index"),
         "TANYA_PORT": str(port),
         "GRADIO_ANALYTICS_ENABLED": "False",
+        "TANYA_RATE_LIMIT": "1000",  # every test client is 127.0.0.1; the limit itself is tested in test_roles.py
         **env_extra,
     }
     log = open(root / f"server-{port}.log", "w")

@@ -73,6 +73,7 @@ class Settings:
     port: int = 7860
     auth: str = field(default="", repr=False)  # 'user:password'; anything else is refused at start
     auth_file: str = ""  # a file of 'user:argon2-hash[:operator]' lines (tanya-sumsel hash-password makes them)
+    rate_limit: int = 20  # questions per client (login name, else address) per minute in the UI and API; 0: none
     public: bool = False  # serve the chat to anyone without a login, with no corpus or index functions at all
     max_upload_mb: float = 5.0
     max_file_mb: float = 50.0  # a corpus file above this is skipped with a warning (raise it to index the file)
@@ -167,6 +168,7 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("threads", 0, 1024),
     ("llm_timeout", 0.1, 3600),
     ("port", 1, 65535),
+    ("rate_limit", 0, 100_000),
     ("max_upload_mb", 0.0, 1e6),
     ("max_file_mb", 0.0, 1e6),
     ("max_article_chunks", 0, 10_000_000),

@@ -10,10 +10,13 @@ from typing import Any
 
 import gradio as gr
 
+from . import ratelimit
 from .access import operator_check
+from .answer import detect_language
 from .ask import answer, ask_stream
 from .errors import TanyaError
 from .llm import describe_mode, load_chat_model
+from .ratelimit import RateLimiter
 from .render import chat_text, format_answer, sources_html
 from .settings import Settings
 from .ui_corpus import corpus_tab
@@ -38,17 +41,31 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     settings = settings or Settings.from_env()
 
     model = load_chat_model(settings)
+    limiter = RateLimiter(settings.rate_limit)
+
+    def limited(question: str, request: gr.Request | None) -> str | None:
+        """The polite refusal when this client has asked too often, else None (and the question is counted)."""
+        client = getattr(request, "username", None) or getattr(getattr(request, "client", None), "host", None)
+        wait = limiter.wait(f"user:{client}" if getattr(request, "username", None) else f"addr:{client}")
+        if not wait:
+            return None
+        log.warning("rate limit: %s waits %.0f s", client, wait)
+        return ratelimit.message(wait, settings.rate_limit, detect_language(question or ""))
 
     def chat_turn(
         question: str,
         history: list[dict[str, Any]],
         turns: list[tuple[str, str]],
-        as_of: str = "",
-        since: str = "",
-        until: str = "",
-        outlets: str = "",
+        as_of: str,
+        since: str,
+        until: str,
+        outlets: str,
+        request: gr.Request,
     ) -> Iterator[tuple[str, list[dict[str, Any]], str, list[tuple[str, str]]]]:
         history = [*history, {"role": "user", "content": html.escape(question or "", quote=False)}]
+        if (refusal := limited(question, request)) is not None:
+            yield question, [*history, {"role": "assistant", "content": refusal}], "", turns
+            return
         try:
             stream = ask_stream(
                 question,
@@ -81,8 +98,10 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             log.exception("answering %r failed", question)
             yield "", [*history, {"role": "assistant", "content": ERROR_TEXT}], "", turns
 
-    def ask_api(question: str) -> str:
+    def ask_api(question: str, request: gr.Request) -> str:
         """Answer text followed by its numbered sources."""
+        if (refusal := limited(question, request)) is not None:
+            return refusal
         try:
             return format_answer(answer(question, settings=settings))
         except TanyaError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -129,6 +130,34 @@ def test_upload_checks_and_delete(fresh, tmp_path) -> None:
     assert "tidak ada di indeks" in delete_article(fresh, "tidak-ada")
 
 
+def test_an_upload_never_replaces_another_file_and_each_file_is_judged_alone(fresh, tmp_path) -> None:
+    """Issue #33 items 1 and 2: a second, different berita.jsonl used to overwrite the first (its articles then left
+    the index); one bad file in a selection used to block the others."""
+    from tanya_sumsel.index import build_index
+    from tanya_sumsel.storage import open_reader
+    from tanya_sumsel.ui_corpus import save_uploads
+
+    first, second = tmp_path / "a" / "berita.jsonl", tmp_path / "b" / "berita.jsonl"
+    for path, title in ((first, "Pasar Baru Dibuka"), (second, "Jembatan Musi VI Diresmikan")):
+        path.parent.mkdir()
+        record = {"id": title.lower().replace(" ", "-"), "title": title, "text": f"{title} di Palembang pekan ini."}
+        path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    pdf = tmp_path / "laporan.pdf"
+    pdf.write_bytes(b"%PDF-1.7")
+    uploads = fresh.corpus_dir / "uploads"
+    report = save_uploads(fresh, [first, pdf]).replace("\\", "")
+    assert "✓ berita.jsonl: 1 artikel disimpan." in report and "✗ laporan.pdf: jenis berkas tidak didukung" in report
+    report = save_uploads(fresh, [second]).replace("\\", "")
+    assert "✓ berita.jsonl: 1 artikel disimpan sebagai berita-2.jsonl (nama berita.jsonl sudah dipakai" in report
+    for again in (first, second):
+        assert "sudah ada di korpus; tidak disimpan lagi" in save_uploads(fresh, [again])
+    assert sorted(p.name for p in uploads.iterdir()) == ["berita-2.jsonl", "berita.jsonl"]
+    assert (uploads / "berita.jsonl").read_bytes() == first.read_bytes(), "the first file is untouched"
+    build_index(fresh)
+    titles = {a.title for a in open_reader(fresh).articles().values()}
+    assert {"Pasar Baru Dibuka", "Jembatan Musi VI Diresmikan"} <= titles, "both uploads' articles are in the index"
+
+
 def test_binds_loopback_and_answers_through_the_api(server) -> None:
     from gradio_client import Client
 
@@ -249,8 +278,15 @@ def test_upload_then_rebuild_makes_the_article_answerable(server, tmp_path) -> N
         page = browser.new_page()
         page.goto(url)
         page.get_by_role("tab", name="Korpus").click()
-        page.locator("#tanya-upload input[type=file]").set_input_files(str(article))
+        pdf, big = tmp_path / "laporan.pdf", tmp_path / "besar.txt"
+        pdf.write_bytes(b"%PDF-1.7 ...")
+        big.write_text("kata " * 1_300_000, encoding="utf-8")  # 6.5 MB, over the 5 MB per-file limit
+        # one selection with a bad type and an oversized file: the good one is saved, each other one named (#33)
+        page.locator("#tanya-upload input[type=file]").set_input_files([str(article), str(pdf), str(big)])
         page.wait_for_function("document.body.innerText.includes('1 artikel disimpan')", timeout=60000)
+        body = page.inner_text("body")
+        assert "laporan.pdf: jenis berkas tidak didukung" in body and "melebihi batas 5 MB" in body, body[-800:]
+        assert "Invalid file type" not in body and "exceed" not in body.lower()
         page.locator("#tanya-rebuild").click()
         page.wait_for_function("document.body.innerText.includes('Ditambah 1')", timeout=120000)
         ARTIFACTS.mkdir(exist_ok=True)

@@ -68,7 +68,9 @@ def launch(settings: Settings | None = None) -> None:
             server_port=settings.port,
             auth=auth,
             css=CSS,  # type: ignore[arg-type]
-            max_file_size=f"{settings.max_upload_mb:g}mb",
+            # the server's own guard against huge bodies, well above the per-file limit judged in the Korpus tab
+            # (at the limit itself, Gradio would refuse the whole selection for one file, with an English toast)
+            max_file_size=f"{max(50.0, 4 * settings.max_upload_mb):g}mb",
             footer_links=["api"],
         )
     except OSError as exc:  # taken between the check and the start

@@ -68,9 +68,13 @@ def corpus_tab(settings: Settings, may_operate: Callable[[str | None], bool]) ->
         wrap=True,
     )
     upload = gr.File(
-        label="Unggah artikel (.txt, .md, .json, .jsonl, .html)",
+        # no file_types or size limit in the browser: it would refuse the whole selection for one bad file, in
+        # English; each file is judged here instead and the limits are in the label
+        label=(
+            f"Unggah artikel ({', '.join(SUPPORTED)}; paling besar {settings.max_upload_mb:g} MB per berkas). Berkas "
+            "lain atau yang terlalu besar dilewati dengan alasannya; berkas bernama sama tidak ditimpa."
+        ),
         file_count="multiple",
-        file_types=list(SUPPORTED),
         elem_id="tanya-upload",
     )
     status = gr.Markdown()
@@ -158,7 +162,8 @@ def fetch_sources(settings: Settings, urls: list[str], progress: Any = None) -> 
 
 
 def save_uploads(settings: Settings, paths: list[Path], who: str = "ui") -> str:
-    """Copy uploaded article files into `corpus/uploads/` after checking type, size and content."""
+    """Copy uploaded article files into `corpus/uploads/` after checking each one's type, size and content; a file
+    never replaces another: the same content is reported as already there, a different one gets a new name."""
     target = settings.corpus_dir / "uploads"
     lines, saved = [], []
     for src in paths:
@@ -168,7 +173,10 @@ def save_uploads(settings: Settings, paths: list[Path], who: str = "ui") -> str:
             continue
         size_mb = src.stat().st_size / 1e6
         if size_mb > settings.max_upload_mb:
-            lines.append(f"✗ {name}: {size_mb:.1f} MB melebihi batas {settings.max_upload_mb:g} MB.")
+            lines.append(
+                f"✗ {name}: {size_mb:.1f} MB melebihi batas {settings.max_upload_mb:g} MB (TANYA_MAX_UPLOAD_MB); "
+                "pecah berkasnya, atau salin langsung ke folder corpus/ lalu perbarui indeks."
+            )
             continue
         items = list(parse_file(src, name))
         good = [i for i in items if not isinstance(i, Problem)]
@@ -177,13 +185,35 @@ def save_uploads(settings: Settings, paths: list[Path], who: str = "ui") -> str:
             lines.append(f"✗ {name}: tidak ada artikel terbaca ({'; '.join(str(b) for b in bad[:3])}).")
             continue
         target.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, target / name)
-        saved.append(name)
+        stored = _free_name(target, name, src.read_bytes())
+        if stored is None:
+            lines.append(f"= {name}: berkas yang sama persis sudah ada di korpus; tidak disimpan lagi.")
+            continue
+        tmp = target / f".{stored}.tmp"
+        shutil.copyfile(src, tmp)
+        tmp.rename(target / stored)  # whole or not at all
+        saved.append(stored)
         note = f"; {len(bad)} rekaman bermasalah dilewati" if bad else ""
-        lines.append(f"✓ {name}: {len(good)} artikel disimpan{note}.")
+        renamed = f" sebagai {stored} (nama {name} sudah dipakai berkas lain)" if stored != name else ""
+        lines.append(f"✓ {name}: {len(good)} artikel disimpan{renamed}{note}.")
     if saved:
         audit.record(settings, who, "upload", files=saved, refused=len(paths) - len(saved))
     return "\n\n".join([*map(inert, lines), "Tekan **Perbarui indeks** agar artikel baru bisa ditanyakan."])
+
+
+def _free_name(folder: Path, name: str, content: bytes) -> str | None:
+    """`name`, or `stem-2.ext`, `stem-3.ext`… when taken by a different file; None when a file with the same name or
+    one of its numbered twins already holds exactly `content`."""
+    stem, suffix = Path(name).stem, Path(name).suffix
+    n = 1
+    while True:
+        candidate = name if n == 1 else f"{stem}-{n}{suffix}"
+        existing = folder / candidate
+        if not existing.exists():
+            return candidate
+        if existing.read_bytes() == content:
+            return None
+        n += 1
 
 
 def delete_article(settings: Settings, article_id: str, who: str = "ui") -> str:

@@ -166,3 +166,9 @@ def test_a_bad_allow_list_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="TANYA_FETCH_ALLOW: 'http://x/'"):
         _settings(tmp_path, fetch_allow="127.0.0.1, http://x/")
     assert _settings(tmp_path, fetch_allow=" 127.0.0.0/8 , ::1, intranet.local ").fetch_allow
+
+
+def test_an_unknown_host_is_named_as_such_not_blamed_on_robots_txt(tmp_path: Path) -> None:
+    with Fetcher(_settings(tmp_path)) as f:
+        error = _fails(f, "https://tidak-ada.invalid/berita", "nama host tidak-ada.invalid tidak dikenal")
+    assert "robots" not in str(error) and "periksa ejaan" in str(error)

@@ -92,7 +92,7 @@ def test_bad_input_is_reported_and_the_rest_ingests(tmp_path: Path) -> None:
     write(
         tmp_path,
         "bad.jsonl",
-        '{"id": "ok1", "text": "Baik."}\n{"id": "broken", "text": \n{"id": "ok1", "text": "Ganda."}\n{"id": "e", "text": "  "}\n',
+        '{"id": "ok1", "text": "Baik."}\n{"id": "broken", "text": \n{"id": "ok1", "text": "Ganda."}\n{"id": "e", "text": "  "}\n{"id": "n", "text": 12345}\n',
     )
     write(tmp_path, "empty.txt", "   \n\n")
     write(tmp_path, "image.png", b"\x89PNG")
@@ -104,6 +104,7 @@ def test_bad_input_is_reported_and_the_rest_ingests(tmp_path: Path) -> None:
     assert "JSON tidak valid" in problems[("bad.jsonl", 2)]
     assert "id ganda" in next(str(p) for p in corpus.problems if p.path == "bad.jsonl" and "ganda" in p.reason)
     assert "kosong" in problems[("bad.jsonl", 4)]
+    assert "harus berupa teks" in problems[("bad.jsonl", 5)] and "bukan angka (12345)" in problems[("bad.jsonl", 5)]
     assert "tidak berisi teks" in problems[("empty.txt", None)]
     assert "tidak didukung" in problems[("image.png", None)]
     assert str(next(p for p in corpus.problems if p.line == 2)).startswith("bad.jsonl:2: ")

@@ -251,7 +251,11 @@ def _origin(url: str) -> str:
 def _check_scheme(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise FetchError(url, "alamat harus berawalan http:// atau https://")
+        raise FetchError(
+            url,
+            "alamat harus berawalan http:// atau https://; untuk berkas di komputer ini: salin ke folder corpus/, "
+            "lalu jalankan: tanya-sumsel index",
+        )
 
 
 def _status_reason(status: int) -> str:

@@ -125,6 +125,11 @@ def _from_record(record: object, path: str) -> Article:
     if not isinstance(record, dict):
         raise ValueError("rekaman harus berupa objek JSON dengan kolom id, title, date, source, url, text")
     text = record.get("text")
+    if text is not None and not isinstance(text, str):
+        kind = {int: "angka", float: "angka", bool: "true/false", list: "daftar", dict: "objek"}.get(
+            type(text), "bukan teks"
+        )
+        raise ValueError(f"kolom 'text' harus berupa teks dalam tanda kutip, bukan {kind} ({json.dumps(text)[:40]})")
     if not isinstance(text, str) or not text.strip():
         raise ValueError("kolom 'text' kosong atau tidak ada")
     return make_article(

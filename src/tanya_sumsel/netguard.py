@@ -81,7 +81,9 @@ def resolve(host: str, port: int, allow: Allow) -> list[str]:
         try:
             found = dict.fromkeys(info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
         except socket.gaierror as exc:
-            raise httpcore.ConnectError(f"nama host {host} tidak dikenal ({exc.strerror})") from None
+            raise httpcore.ConnectError(
+                f"nama host {host} tidak dikenal ({exc.strerror}); periksa ejaan alamatnya"
+            ) from None
     out = []
     for text in found:
         address = _plain(ipaddress.ip_address(text.split("%")[0]))

@@ -110,7 +110,10 @@ class Settings:
         for name, low, high in _RANGES:
             value = getattr(self, name)
             if not low <= value <= high:
-                raise InputError(f"TANYA_{name.upper()}={value!r} di luar rentang {low}–{high}. Perbaiki nilainya.")
+                flag = f"--{name.replace('_', '-')} atau " if name in _FLAGS else ""
+                raise InputError(
+                    f"Nilai {name} {value!r} di luar rentang {low}–{high}. Perbaiki {flag}TANYA_{name.upper()}."
+                )
         if self.llm and self.llm != "openai" and not (self.llm.startswith("ollama:") and len(self.llm) > 7):
             raise InputError(f"TANYA_LLM={self.llm!r} tidak dikenal; pakai ollama:MODEL atau openai (atau kosongkan).")
         if self.database_url and not self.database_url.startswith(("postgresql://", "postgres://")):
@@ -156,6 +159,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "embed_backend": ("auto", "torch", "onnx-int8"),
     "reader": ("learned", "rules"),
 }
+_FLAGS = frozenset({"port", "k"})  # settings the CLI also takes as flags, named in their errors
 _RANGES: tuple[tuple[str, float, float], ...] = (
     ("k", 1, 100),
     ("fetch_k", 1, 10_000),

@@ -158,6 +158,32 @@ def test_an_upload_never_replaces_another_file_and_each_file_is_judged_alone(fre
     assert {"Pasar Baru Dibuka", "Jembatan Musi VI Diresmikan"} <= titles, "both uploads' articles are in the index"
 
 
+def test_a_start_picks_up_articles_added_to_the_corpus_folder(tmp_path) -> None:
+    """Issue #33 item 3: files copied into corpus/ between two starts are indexed at the next start (incrementally),
+    not left behind a WARNING."""
+    from gradio_client import Client
+
+    corpus = make_corpus(tmp_path)
+    proc, url = start_server(tmp_path, corpus)
+    proc.terminate()
+    proc.wait(timeout=30)
+    (corpus / "jembatan.txt").write_text(
+        "Jembatan Musi VI Diresmikan\nSumsel Pos|PALEMBANG – Jembatan Musi VI sepanjang 1.140 meter diresmikan "
+        "Gubernur Sumsel pada Kamis (5/3/2026).",
+        encoding="utf-8",
+    )
+    proc, url = start_server(tmp_path, corpus)
+    try:
+        text = Client(url, verbose=False).predict("Berapa panjang Jembatan Musi VI?", api_name="/ask")
+        assert "1.140 meter" in text and "[1]" in text, text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    log = sorted(tmp_path.glob("server-*.log"), key=lambda p: p.stat().st_mtime)[-1].read_text(encoding="utf-8")
+    assert "berubah sejak indeks dibangun; memperbarui indeks" in log and "Ditambah 1" in log, log
+    assert "WARNING" not in log, log
+
+
 def test_binds_loopback_and_answers_through_the_api(server) -> None:
     from gradio_client import Client
 

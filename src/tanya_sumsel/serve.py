@@ -59,6 +59,7 @@ def launch(settings: Settings | None = None) -> None:
             "terbuka tanpa fungsi pengelola."
         )
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    _catch_up(settings)
     load_retriever(settings, progress=_print_progress)
     app = build_app(settings)
     app.queue(default_concurrency_limit=4)
@@ -75,6 +76,22 @@ def launch(settings: Settings | None = None) -> None:
         )
     except OSError as exc:  # taken between the check and the start
         raise InputError(f"Server tidak bisa dimulai ({exc}). Pilih port lain: --port N atau TANYA_PORT=N.") from None
+
+
+def _catch_up(settings: Settings) -> None:
+    """Bring an existing index up to date with corpus/ before serving: only new or changed articles are embedded."""
+    from . import audit
+    from .index import build_index
+    from .ingest import files_fingerprint
+    from .storage import live_manifest
+
+    manifest = live_manifest(settings)
+    if not manifest or manifest.get("files_fingerprint") == files_fingerprint(settings.corpus_dir):
+        return  # no index yet (load_retriever builds it) or nothing changed
+    print(f"Korpus {settings.corpus_dir} berubah sejak indeks dibangun; memperbarui indeks…", flush=True)
+    report = build_index(settings, progress=_print_progress)
+    audit.record(settings, "serve:start", "index", **audit.build_details(report))
+    print(report.summary(), flush=True)
 
 
 def _print_progress(done: int, total: int) -> None:

@@ -34,7 +34,7 @@ FOUNDING = [
     ("dimana rakor pemprov diadakan", "Griya Agung"),
     ("Where was the coordination meeting of the provincial government held?", "Griya Agung"),
     ("Kapan rakor Pemprov Sumsel digelar?", "21/1/2026"),
-    pytest.param("RPJMD Sumsel periode brp", "2025-2029", marks=pytest.mark.xfail(strict=True, reason=MISSES)),
+    ("RPJMD Sumsel periode brp", "2025-2029"),  # read as "berapa" since question_forms.py (#31)
     pytest.param(
         "Kawasan apa yang disebut sebagai contoh proyek besar yang harus dipercepat?",
         "Tanjung Carat",

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from .answer import Composed, abstention, attribution, compose
 from .chunk_scan import ChunkScan
+from .question_forms import reader_question
 from .reader import LearnedReader, Reading, Window, load_reader
 from .results import Citation, Passage
 from .retrieve import Retriever
@@ -61,7 +62,9 @@ def best_reading(
 ) -> tuple[list[Candidate], Reading | None]:
     """The ranked sentences, and the reading of the window whose span beats "no answer" by the most (None: no span)."""
     ranked = rank_sentences(question, passages, context=context, scans=scans)
-    readings = [r for r in reader.read(question, windows_for(ranked)) if r.start is not None]
+    windows = windows_for(ranked)
+    asked = reader_question(question, [w.passage.text[w.start : w.end] for w in windows])
+    readings = [r for r in reader.read(asked, windows) if r.start is not None]
     return ranked, max(readings, key=lambda r: r.margin, default=None)
 
 

@@ -304,6 +304,10 @@ def test_upload_then_rebuild_makes_the_article_answerable(server, tmp_path) -> N
         page = browser.new_page()
         page.goto(url)
         page.get_by_role("tab", name="Korpus").click()
+        page.wait_for_selector("#tanya-upload")
+        words = page.inner_text("body")  # Gradio's own words in Indonesian in an English browser (#33 item 9)
+        assert "Letakkan berkas di sini" in words and "Klik untuk mengunggah" in words, words[-600:]
+        assert "Drop File Here" not in words and "Click to Upload" not in words and "Use via API" not in words
         pdf, big = tmp_path / "laporan.pdf", tmp_path / "besar.txt"
         pdf.write_bytes(b"%PDF-1.7 ...")
         big.write_text("kata " * 1_300_000, encoding="utf-8")  # 6.5 MB, over the 5 MB per-file limit

@@ -46,8 +46,10 @@ def check_port(host: str, port: int) -> None:
 
 def launch(settings: Settings | None = None) -> None:
     """Check the login setting and the port, build the index if needed, then serve on `settings.host:port`."""
+    import gradio as gr
+
     from .retrieve import load_retriever
-    from .ui import CSS, build_app
+    from .ui import CSS, GRADIO_WORDS, build_app
 
     settings = settings or Settings.from_env()
     check_port(settings.host, settings.port)
@@ -73,6 +75,7 @@ def launch(settings: Settings | None = None) -> None:
             # (at the limit itself, Gradio would refuse the whole selection for one file, with an English toast)
             max_file_size=f"{max(50.0, 4 * settings.max_upload_mb):g}mb",
             footer_links=["api"],
+            i18n=gr.I18n(en=GRADIO_WORDS, id=GRADIO_WORDS),
         )
     except OSError as exc:  # taken between the check and the start
         raise InputError(f"Server tidak bisa dimulai ({exc}). Pilih port lain: --port N atau TANYA_PORT=N.") from None

@@ -29,6 +29,28 @@ EXAMPLES = [
     "Apa yang ditandatangani kepala OPD di akhir rakor?",
     "Who is the deputy governor of South Sumatra?",
 ]
+# Gradio's own words (drop zone, "Use via API", "Error"…) in Indonesian whatever the browser's language: Gradio picks
+# its locale from the browser and falls back to English, so the English table is given these too.
+GRADIO_WORDS = {
+    "upload_text.click_to_upload": "Klik untuk mengunggah",
+    "upload_text.drop_file": "Letakkan berkas di sini",
+    "upload_text.paste_clipboard": "Tempel dari papan klip",
+    "common.or": "atau",
+    "common.error": "Galat",
+    "common.clear": "Bersihkan",
+    "common.loading": "Memuat",
+    "common.built_with": "dibuat dengan",
+    "common.built_with_gradio": "Dibuat dengan Gradio",
+    "common.settings": "Pengaturan",
+    "common.submit": "Kirim",
+    "common.download": "Unduh",
+    "common.remove": "Hapus",
+    "common.empty": "Kosong",
+    "common.language": "Bahasa",
+    "common.display_theme": "Tema tampilan",
+    "errors.use_via_api": "Pakai lewat API",
+    "errors.use_via_api_or_mcp": "Pakai lewat API atau MCP",
+}
 ERROR_TEXT = "Maaf, terjadi kesalahan saat menjawab. Silakan coba lagi; bila berulang, hubungi pengelola."
 CSS = """
 .tanya-source { border-left: 3px solid #888; padding: 4px 10px; margin: 8px 0; }

@@ -261,6 +261,44 @@ def test_page_streams_answer_renders_sources_and_escapes_articles(server) -> Non
         browser.close()
 
 
+@pytest.mark.parametrize("width", [1280, 390])
+def test_sources_are_cards_with_context_and_a_toggle_and_follow_the_answer_on_a_phone(server, width: int) -> None:
+    """Issue #33 item 8: one card per article with its citation numbers, the cited sentence with a sentence of
+    context and the answer in bold, the whole passage behind "tampilkan artikel"; on a phone the sources come
+    right after the answer, before the question box. Screenshots of the chat, the sources and the Korpus tab."""
+    url, _ = server
+    with _browser() as p:
+        browser = _launch(p)
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto(url)
+        ask_in_page(page, "Siapa Sekda Sumsel?")
+        page.wait_for_function("document.querySelector('#tanya-sources')?.innerText.includes('[1]')", timeout=60000)
+        cards = page.locator("#tanya-sources .tanya-source")
+        titles = [cards.nth(i).locator("b").first.inner_text() for i in range(cards.count())]
+        assert len(titles) == len(set(titles)), titles  # one card per article
+        first = cards.first
+        assert first.locator(".tanya-quote strong").first.inner_text().strip() and first.locator("mark").count() >= 1
+        toggle = first.locator("details")
+        assert toggle.count() >= 1 and toggle.first.locator("summary").inner_text() == "tampilkan artikel"
+        assert not toggle.first.evaluate("d => d.open"), "the whole passage stays folded until asked for"
+        shown = first.inner_text()
+        toggle.first.locator("summary").click()
+        assert len(first.inner_text()) > len(shown), "the toggle shows the passage"
+        sources_top = page.locator("#tanya-sources").bounding_box()["y"]
+        question_top = page.locator("#tanya-q").bounding_box()["y"]
+        chat_top = page.locator("#tanya-chat").bounding_box()["y"]
+        if width < 700:
+            assert chat_top < sources_top < question_top, (chat_top, sources_top, question_top)
+        else:
+            assert abs(sources_top - chat_top) < 120, "side by side on a wide screen"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"chat-sources-{width}.png"), full_page=True)
+        page.get_by_role("tab", name="Korpus").click()
+        page.wait_for_selector("#tanya-upload")
+        page.screenshot(path=str(ARTIFACTS / f"corpus-{width}.png"), full_page=True)
+        browser.close()
+
+
 def test_markdown_and_html_in_an_article_stay_inert_text(server) -> None:
     url, _ = server
     with _browser() as p:

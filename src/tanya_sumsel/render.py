@@ -28,38 +28,77 @@ def format_answer(ans: Answer) -> str:
     return "\n".join(lines)
 
 
+_SENTENCE_END = re.compile(r"[.!?…][”\"')]*\s+")
+
+
+def _context(text: str, a: int, b: int) -> tuple[int, int]:
+    """[a, b) widened by one sentence on each side, within `text`."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    before = [e for e in ends if e <= a]
+    after = [e for e in ends if e > b and any(ch.isalnum() for ch in text[b:e])]  # past the cited sentence's own end
+    return (before[-2] if len(before) >= 2 else 0), (after[0] if after else len(text))
+
+
+def _marked(text: str, a: int, b: int, h1: int, h2: int) -> str:
+    """`text` escaped, with [a, b) marked and [h1, h2) (the short answer) in bold inside it."""
+    h1, h2 = max(a, min(h1, b)), max(a, min(h2, b))
+    return (
+        html.escape(text[:a])
+        + "<mark>"
+        + html.escape(text[a:h1])
+        + "<strong>"
+        + html.escape(text[h1:h2])
+        + "</strong>"
+        + html.escape(text[h2:b])
+        + "</mark>"
+        + html.escape(text[b:])
+    )
+
+
 def sources_html(ans: Answer) -> str:
-    """Numbered sources with the quoted sentence highlighted in its passage; all article text escaped."""
+    """One card per cited article with all its citation numbers: each cited sentence with a sentence of context
+    and the short answer in bold, the whole passage behind a toggle; all article text escaped."""
     if not ans.citations:
         return "<p>Tidak ada sumber untuk jawaban ini.</p>" if ans.language == "id" else "<p>No sources.</p>"
-    parts = []
+    en = ans.language == "en"
+    cards: dict[str, list] = {}  # type: ignore[type-arg]
     for c in ans.citations:
-        passage = next(
-            (p for p in ans.passages if p.article_id == c.article_id and p.start <= c.start and c.end <= p.end), None
-        )
-        text, offset = (passage.text, passage.start) if passage else (c.quote, c.start)
-        a, b = c.start - offset, c.end - offset
-        h1, h2 = (c.highlight[0] - offset, c.highlight[1] - offset) if c.highlight else (b, b)
-        body = (
-            html.escape(text[:a])
-            + "<mark>"
-            + html.escape(text[a:h1])
-            + "<strong>"
-            + html.escape(text[h1:h2])
-            + "</strong>"
-            + html.escape(text[h2:b])
-            + "</mark>"
-            + html.escape(text[b:])
-        )
-        meta = " · ".join(html.escape(x) for x in citation_meta(c, ans.language))
+        cards.setdefault(c.article_id, []).append(c)
+    parts = []
+    for cited in cards.values():
+        first = cited[0]
+        numbers = "".join(f"[{c.number}]" for c in cited)
+        anchors = "".join(f'<a id="sumber-{c.number}"></a>' for c in cited)
+        meta = " · ".join(html.escape(x) for x in citation_meta(first, ans.language))
         link = (
-            f' · <a href="{html.escape(c.url, quote=True)}" target="_blank" rel="noopener noreferrer">tautan</a>'
-            if c.url and c.url.startswith(("http://", "https://"))
+            f' · <a href="{html.escape(first.url, quote=True)}" target="_blank" rel="noopener noreferrer">'
+            f"{'link' if en else 'tautan'}</a>"
+            if first.url and first.url.startswith(("http://", "https://"))
             else ""
         )
+        quotes, shown = [], set()
+        for c in cited:
+            passage = next(
+                (p for p in ans.passages if p.article_id == c.article_id and p.start <= c.start and c.end <= p.end),
+                None,
+            )
+            text, offset = (passage.text, passage.start) if passage else (c.quote, c.start)
+            a, b = c.start - offset, c.end - offset
+            h1, h2 = (c.highlight[0] - offset, c.highlight[1] - offset) if c.highlight else (b, b)
+            lo, hi = _context(text, a, b)
+            quotes.append(
+                f'<p class="tanya-quote"><b>[{c.number}]</b> {"…" if lo else ""}'
+                f"{_marked(text[lo:hi], a - lo, b - lo, h1 - lo, h2 - lo)}{'…' if hi < len(text) else ''}</p>"
+            )
+            if passage is not None and (passage.start, passage.end) not in shown:
+                shown.add((passage.start, passage.end))
+                quotes.append(
+                    f"<details><summary>{'show the article passage' if en else 'tampilkan artikel'}</summary>"
+                    f"<p>{_marked(text, a, b, h1, h2)}</p></details>"
+                )
         parts.append(
-            f'<div class="tanya-source" id="sumber-{c.number}"><b>[{c.number}] {html.escape(c.title)}</b>'
-            f"<br><small>{meta}{link}</small><p>{body}</p></div>"
+            f'<div class="tanya-source">{anchors}<b>{numbers} {html.escape(first.title)}</b>'
+            f"<br><small>{meta}{link}</small>{''.join(quotes)}</div>"
         )
     return "\n".join(parts)
 

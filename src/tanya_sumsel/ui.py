@@ -55,6 +55,15 @@ ERROR_TEXT = "Maaf, terjadi kesalahan saat menjawab. Silakan coba lagi; bila ber
 CSS = """
 .tanya-source { border-left: 3px solid #888; padding: 4px 10px; margin: 8px 0; }
 .tanya-source mark { background: #fff3a3; }
+.tanya-source details summary { cursor: pointer; color: #555; font-size: 0.9em; }
+/* a phone: the sources follow the answer, before the question box and the examples */
+@media (max-width: 700px) {
+  #tanya-main { flex-direction: column; }
+  #tanya-left { display: contents; }
+  #tanya-chat { order: 1; }
+  #tanya-right { order: 2; }
+  #tanya-left > :not(#tanya-chat) { order: 3; }
+}
 """
 
 
@@ -135,8 +144,8 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             f"Mode jawaban: {describe_mode(settings)}."
         )
         with gr.Tab("Tanya"):
-            with gr.Row():
-                with gr.Column(scale=3):
+            with gr.Row(elem_id="tanya-main"):
+                with gr.Column(scale=3, elem_id="tanya-left"):
                     turns = gr.State([])
                     chat = gr.Chatbot(  # plain text: article text must never render as markdown or HTML
                         label="Percakapan", height=460, elem_id="tanya-chat", render_markdown=False, latex_delimiters=[]
@@ -161,7 +170,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                             placeholder="HALOPOS.ID, Kompas.com",
                             elem_id="tanya-outlets",
                         )
-                with gr.Column(scale=2):
+                with gr.Column(scale=2, elem_id="tanya-right"):
                     gr.Markdown("### Sumber")
                     sources = gr.HTML(elem_id="tanya-sources")
             running = [

@@ -53,9 +53,9 @@ def test_index_ask_info_roundtrip(fresh, tmp_path) -> None:
         (["ask", "Halo?", "--corpus", "empty", "--index", "idx"], 1, "Belum ada indeks"),
         (["frobnicate"], 2, "invalid choice"),
         # issue #33 item 9: each says what is wrong and names the flag that was given
-        (["ask", "Halo?", "--k", "0"], 2, "--k harus 1–100"),
-        (["ask", "Halo?", "--k", "-5"], 2, "--k harus 1–100"),
-        (["ask", "Halo?", "--k", "100000"], 2, "--k harus 1–100"),
+        (["ask", "Halo?", "--k", "0"], 2, "Nilai k"),
+        (["ask", "Halo?", "--k", "-5"], 2, "Nilai k"),
+        (["ask", "Halo?", "--k", "100000"], 2, "di luar rentang 1–100. Perbaiki --k atau TANYA_K."),
         (["serve", "--port", "99999"], 2, "Perbaiki --port atau TANYA_PORT"),
         (["add", "/tmp/berita.txt"], 1, "salin ke folder corpus/"),
     ],

@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="ajukan pertanyaan")
     _common(p)
     p.add_argument("question", help="pertanyaan (bahasa Indonesia atau Inggris)")
-    p.add_argument("--k", type=_k_value, help="jumlah potongan yang diambil")
+    p.add_argument("--k", type=int, help="jumlah potongan yang diambil")
     p.add_argument("--json", action="store_true", help="keluaran JSON")
     p.add_argument("--since", help="hanya berita sejak tanggal ini (TTTT-BB-HH)")
     p.add_argument("--until", help="hanya berita sampai tanggal ini (TTTT-BB-HH)")
@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="evaluasi pada kumpulan pertanyaan berjawaban emas")
     p.add_argument("--corpus", type=Path, required=True, action="append", help="berkas korpus .jsonl (boleh diulang)")
     p.add_argument("--questions", type=Path, required=True, help="berkas pertanyaan .jsonl")
-    p.add_argument("--k", type=_k_value, default=10, help="potongan yang diambil per pertanyaan (bawaan 10)")
+    p.add_argument("--k", type=int, default=10, help="potongan yang diambil per pertanyaan (bawaan 10)")
     p.add_argument("--limit", type=int, default=0, help="sampel N pertanyaan berjarak rata")
     p.add_argument("--ids", default="", help="hanya id dalam rentang ini, mis. q-dev-2496..q-dev-2806")
     p.add_argument(
@@ -84,17 +84,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _k_value(raw: str) -> int:
-    """--k as the passages to take: a whole number from 1 to 100 (the Settings range)."""
-    try:
-        k = int(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--k harus bilangan bulat 1–100, bukan {raw!r}") from None
-    if not 1 <= k <= 100:
-        raise argparse.ArgumentTypeError(f"--k harus 1–100 (jumlah potongan yang diambil), bukan {k}")
-    return k
-
-
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(
         home=getattr(args, "home", None),
@@ -104,6 +93,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
         public=getattr(args, "public", None),
+        k=getattr(args, "k", None),  # checked with the other settings: 1-100, naming --k and TANYA_K
     )
 
 

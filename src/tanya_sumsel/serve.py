@@ -82,17 +82,20 @@ def launch(settings: Settings | None = None) -> None:
 
 
 def _catch_up(settings: Settings) -> None:
-    """Bring an existing index up to date with corpus/ before serving: only new or changed articles are embedded."""
+    """Build the index, or bring it up to date with corpus/, before serving: only new or changed articles are
+    embedded."""
     from . import audit
-    from .index import build_index
+    from .index_child import build_in_child
     from .ingest import files_fingerprint
     from .storage import live_manifest
 
     manifest = live_manifest(settings)
-    if not manifest or manifest.get("files_fingerprint") == files_fingerprint(settings.corpus_dir):
-        return  # no index yet (load_retriever builds it) or nothing changed
-    print(f"Korpus {settings.corpus_dir} berubah sejak indeks dibangun; memperbarui indeks…", flush=True)
-    report = build_index(settings, progress=_print_progress)
+    if manifest and manifest.get("files_fingerprint") == files_fingerprint(settings.corpus_dir):
+        return
+    if manifest:
+        print(f"Korpus {settings.corpus_dir} berubah sejak indeks dibangun; memperbarui indeks…", flush=True)
+    # in a child process, so the server starts serving without the build's memory (the passage encoder, vectors)
+    report = build_in_child(settings, progress=_print_progress)
     audit.record(settings, "serve:start", "index", **audit.build_details(report))
     print(report.summary(), flush=True)
 

@@ -15,7 +15,7 @@ from . import audit
 from .access import REFUSED
 from .errors import TanyaError
 from .feeds import AddReport, add, update_feeds
-from .index import build_index
+from .index_child import build_in_child
 from .info import index_info
 from .ingest import SUPPORTED, Problem, parse_file
 from .render import inert
@@ -132,7 +132,8 @@ def corpus_tab(settings: Settings, may_operate: Callable[[str | None], bool]) ->
         if (refusal := refused(request)) is not None:
             return unchanged(refusal)
         try:
-            report = build_index(settings, progress=lambda d, t: progress((d, t), desc="Embedding", unit="potongan"))
+            # in a child process: the memory a build takes goes back to the system instead of staying in the server
+            report = build_in_child(settings, progress=lambda d, t: progress((d, t), desc="Embedding", unit="potongan"))
         except TanyaError as exc:
             return inert(str(exc)), _info_text(settings), _article_rows(settings), month_counts(settings)
         audit.record(settings, who(request), "rebuild", **audit.build_details(report))

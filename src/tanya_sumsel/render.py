@@ -7,6 +7,7 @@ import html
 import re
 
 from .answer import citation_meta
+from .chunk import split_sentences
 from .results import Answer
 
 
@@ -28,15 +29,14 @@ def format_answer(ans: Answer) -> str:
     return "\n".join(lines)
 
 
-_SENTENCE_END = re.compile(r"[.!?…][”\"')]*\s+")
-
-
 def _context(text: str, a: int, b: int) -> tuple[int, int]:
-    """[a, b) widened by one sentence on each side, within `text`."""
-    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-    before = [e for e in ends if e <= a]
-    after = [e for e in ends if e > b and any(ch.isalnum() for ch in text[b:e])]  # past the cited sentence's own end
-    return (before[-2] if len(before) >= 2 else 0), (after[0] if after else len(text))
+    """[a, b) widened by one sentence on each side, within `text` (the chunker's sentences: 'Dr.' ends none)."""
+    sentences = split_sentences(text)
+    if not sentences:
+        return 0, len(text)
+    i = next((n for n, s in enumerate(sentences) if s.end > a), len(sentences) - 1)
+    j = max((n for n, s in enumerate(sentences) if s.start < b), default=i)
+    return (sentences[i - 1].start if i > 0 else 0), (sentences[j + 1].end if j + 1 < len(sentences) else len(text))
 
 
 def _marked(text: str, a: int, b: int, h1: int, h2: int) -> str:

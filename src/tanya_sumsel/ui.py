@@ -76,8 +76,9 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
 
     def limited(question: str, request: gr.Request | None) -> str | None:
         """The polite refusal when this client has asked too often, else None (and the question is counted)."""
-        client = getattr(request, "username", None) or getattr(getattr(request, "client", None), "host", None)
-        wait = limiter.wait(f"user:{client}" if getattr(request, "username", None) else f"addr:{client}")
+        user = getattr(request, "username", None)
+        client = f"user:{user}" if user else f"addr:{getattr(getattr(request, 'client', None), 'host', None)}"
+        wait = limiter.wait(client)
         if not wait:
             return None
         log.warning("rate limit: %s waits %.0f s", client, wait)

@@ -47,7 +47,8 @@ def corpus_tab(settings: Settings, may_operate: Callable[[str | None], bool]) ->
         log.warning("corpus action refused for %s", user or "a session without login")
         return REFUSED
 
-    def unchanged(message: str) -> tuple[str, str, list[list[str]], pd.DataFrame]:
+    def with_tables(message: str) -> tuple[str, str, list[list[str]], pd.DataFrame]:
+        """A status message with the tab's counts, article table and chart as they now are."""
         return message, _info_text(settings), _article_rows(settings), month_counts(settings)
 
     info_md = gr.Markdown(_info_text(settings))
@@ -103,15 +104,15 @@ def corpus_tab(settings: Settings, may_operate: Callable[[str | None], bool]) ->
         progress: gr.Progress = gr.Progress(),  # noqa: B008
     ) -> tuple[str, str, list[list[str]], pd.DataFrame]:
         if (refusal := refused(request)) is not None:
-            return unchanged(refusal)
+            return with_tables(refusal)
         asked = (urls or "").split()
         try:
             report = fetch_sources(settings, asked, progress)
         except TanyaError as exc:
-            return str(exc), _info_text(settings), _article_rows(settings), month_counts(settings)
+            return with_tables(str(exc))
         action = "add_from_web" if asked else "update_feeds"
         audit.record(settings, who(request), action, urls=asked, **audit.add_details(report))
-        return report.summary(), _info_text(settings), _article_rows(settings), month_counts(settings)
+        return with_tables(report.summary())
 
     def on_web_update(
         request: gr.Request,
@@ -130,15 +131,14 @@ def corpus_tab(settings: Settings, may_operate: Callable[[str | None], bool]) ->
         progress: gr.Progress = gr.Progress(),  # noqa: B008
     ) -> tuple[str, str, list[list[str]], pd.DataFrame]:
         if (refusal := refused(request)) is not None:
-            return unchanged(refusal)
+            return with_tables(refusal)
         try:
             # in a child process: the memory a build takes goes back to the system instead of staying in the server
             report = build_in_child(settings, progress=lambda d, t: progress((d, t), desc="Embedding", unit="potongan"))
         except TanyaError as exc:
-            return inert(str(exc)), _info_text(settings), _article_rows(settings), month_counts(settings)
+            return with_tables(inert(str(exc)))
         audit.record(settings, who(request), "rebuild", **audit.build_details(report))
-        summary = "\n\n".join(inert(line) for line in report.summary().splitlines())
-        return summary, _info_text(settings), _article_rows(settings), month_counts(settings)
+        return with_tables("\n\n".join(inert(line) for line in report.summary().splitlines()))
 
     def on_delete(article_id: str, request: gr.Request) -> str:
         if (refusal := refused(request)) is not None:

@@ -13,11 +13,10 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
-import httpcore
 import httpx
 
 from .errors import FetchError
-from .netguard import Allow, Refused, guarded_transport, resolve
+from .netguard import Allow, Refused, UnknownHost, guarded_transport, resolve
 from .settings import Settings
 
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
@@ -185,7 +184,7 @@ class Fetcher:
             resolve(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80), self.allow)
         except Refused as exc:
             raise FetchError(url, via + exc.reason) from None
-        except httpcore.ConnectError as exc:
+        except UnknownHost as exc:
             raise FetchError(url, via + str(exc)) from None
 
     def _pause(self, url: str) -> None:

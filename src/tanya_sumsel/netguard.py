@@ -1,7 +1,8 @@
 """The fetcher's fence: addresses inside the machine or its networks (loopback, private, link-local such as the cloud
 metadata address 169.254.169.254, multicast, reserved; IPv4 and IPv6) are refused unless `TANYA_FETCH_ALLOW` names
 them. The check runs where the connection is opened, on the very address connected to, so neither a redirect, a
-feed entry nor a name that resolves differently the second time (DNS rebinding) gets past it."""
+feed entry nor a name that resolves differently the second time (DNS rebinding) gets past it. The address policy
+is plain Python (Settings validates `TANYA_FETCH_ALLOW` with it); httpx is imported only for the transport."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import ipaddress
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import httpcore
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -28,6 +30,10 @@ class Refused(Exception):
             f"dimaksud, tambahkan ke TANYA_FETCH_ALLOW (mis. TANYA_FETCH_ALLOW={address})"
         )
         super().__init__(self.reason)
+
+
+class UnknownHost(OSError):
+    """A host name that does not resolve; the message is the Indonesian line for the user."""
 
 
 @dataclass(frozen=True)
@@ -81,9 +87,7 @@ def resolve(host: str, port: int, allow: Allow) -> list[str]:
         try:
             found = dict.fromkeys(info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
         except socket.gaierror as exc:
-            raise httpcore.ConnectError(
-                f"nama host {host} tidak dikenal ({exc.strerror}); periksa ejaan alamatnya"
-            ) from None
+            raise UnknownHost(f"nama host {host} tidak dikenal ({exc.strerror}); periksa ejaan alamatnya") from None
     out = []
     for text in found:
         address = _plain(ipaddress.ip_address(text.split("%")[0]))
@@ -94,33 +98,36 @@ def resolve(host: str, port: int, allow: Allow) -> list[str]:
     return out
 
 
-class _GuardedBackend(httpcore.SyncBackend):
-    """httpcore's socket backend, connecting only to the checked addresses of a host."""
-
-    def __init__(self, allow: Allow) -> None:
-        self.allow = allow
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[tuple[int, int, int] | tuple[int, int, bytes | int]] | None = None,
-    ) -> httpcore.NetworkStream:
-        failure: Exception | None = None
-        for address in resolve(host, port, self.allow):
-            try:
-                return super().connect_tcp(address, port, timeout, local_address, socket_options)  # type: ignore[arg-type]
-            except httpcore.ConnectError as exc:  # try the host's next address, as a browser would
-                failure = exc
-        raise failure or httpcore.ConnectError(f"{host}: tidak ada alamat")
-
-
 def guarded_transport(allow: Allow) -> httpx.HTTPTransport:
     """An httpx transport whose every connection (first request, redirect, feed entry) passes the fence."""
+    import httpcore
+    import httpx
+
+    class GuardedBackend(httpcore.SyncBackend):
+        """httpcore's socket backend, connecting only to the checked addresses of a host."""
+
+        def connect_tcp(
+            self,
+            host: str,
+            port: int,
+            timeout: float | None = None,
+            local_address: str | None = None,
+            socket_options: Iterable[tuple[int, int, int] | tuple[int, int, bytes | int]] | None = None,
+        ) -> httpcore.NetworkStream:
+            try:
+                addresses = resolve(host, port, allow)
+            except UnknownHost as exc:
+                raise httpcore.ConnectError(str(exc)) from None
+            failure: Exception | None = None
+            for address in addresses:
+                try:
+                    return super().connect_tcp(address, port, timeout, local_address, socket_options)  # type: ignore[arg-type]
+                except httpcore.ConnectError as exc:  # try the host's next address, as a browser would
+                    failure = exc
+            raise failure or httpcore.ConnectError(f"{host}: tidak ada alamat")
+
     transport = httpx.HTTPTransport(trust_env=False)
     # httpx builds its httpcore pool without a way to name the network backend, so ours is put in its place
     # (tests/test_fetch.py checks refusals against real loopback servers: a change in httpx shows up there)
-    transport._pool._network_backend = _GuardedBackend(allow)
+    transport._pool._network_backend = GuardedBackend()
     return transport

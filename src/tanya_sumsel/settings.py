@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import InputError
+from .netguard import Allow
 
 
 def _default_cache() -> Path:
@@ -118,8 +119,6 @@ class Settings:
             raise InputError(f"TANYA_LLM={self.llm!r} tidak dikenal; pakai ollama:MODEL atau openai (atau kosongkan).")
         if self.database_url and not self.database_url.startswith(("postgresql://", "postgres://")):
             raise InputError("TANYA_DATABASE_URL harus berawalan postgresql:// (atau kosongkan untuk indeks lokal).")
-        from .netguard import Allow  # httpx only for settings that are checked, not at every import
-
         try:
             Allow.parse(self.fetch_allow)
         except ValueError as exc:

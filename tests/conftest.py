@@ -65,6 +65,17 @@ def embedder() -> Embedder:
     return load_embedder(Settings.from_env())
 
 
+def cache_sharing_models(root: Path) -> Path:
+    """A new cache folder (its own embedding and stem caches) whose models/ is the session's: a test that needs a
+    fresh cache must not export its own ~250 MB encoder."""
+    cache = root / "cache"
+    cache.mkdir(parents=True)
+    shared = Settings.from_env().cache_dir / "models"
+    shared.mkdir(parents=True, exist_ok=True)
+    (cache / "models").symlink_to(shared, target_is_directory=True)
+    return cache
+
+
 def make_corpus(root: Path) -> Path:
     """A corpus folder with the founding article and two other regional articles."""
     corpus = root / "corpus"

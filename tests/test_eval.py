@@ -8,7 +8,7 @@ import pytest
 from tanya_sumsel.evaluate import REPORT_KEYS, answer_holders, evaluate, token_f1
 from tanya_sumsel.retrieve import load_retriever
 
-from .conftest import needs_shared
+from .conftest import cache_sharing_models, needs_shared
 
 # Regression guard on FacQA's valid split (q-dev-2496…2806), which no model was trained on, with its strict
 # unanswerable variant; floors set a little below the measured figures in the README. A drop below fails CI.
@@ -134,7 +134,7 @@ def test_report_on_small_corpus_with_unanswerable_questions(tmp_path, built) -> 
             },
         ],
     )
-    report = evaluate(corpus, questions, k=10, settings=built.replace(cache_dir=tmp_path / "cache"))
+    report = evaluate(corpus, questions, k=10, settings=built.replace(cache_dir=cache_sharing_models(tmp_path)))
     assert report["n"] == 3
     assert report["recall@1"] == 1.0 and report["answer_contains"] == 1.0
     assert report["short_answer_f1"] > 0.9

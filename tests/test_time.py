@@ -16,7 +16,7 @@ from tanya_sumsel.evaluate import evaluate
 from tanya_sumsel.index import build_index
 from tanya_sumsel.timeexpr import parse_time
 
-from .conftest import SEED, needs_shared
+from .conftest import SEED, cache_sharing_models, needs_shared
 
 AS_OF = dt.date(2026, 1, 28)
 
@@ -137,7 +137,12 @@ def test_the_dated_question_set_meets_its_time_accuracy(tmp_path: Path, sumsel: 
     """The written dated set (officials who changed, figures across years, relative questions with `as_of`)."""
     dated = Path(__file__).parent / "data" / "dated"
     files = [dated.parent / "sumsel" / "articles.jsonl", dated / "articles.jsonl", SEED]
-    report = evaluate(files, dated / "questions.jsonl", strict=False, settings=sumsel.replace(cache_dir=tmp_path))
+    report = evaluate(
+        files,
+        dated / "questions.jsonl",
+        strict=False,
+        settings=sumsel.replace(cache_dir=cache_sharing_models(tmp_path)),
+    )
     assert report["time_questions"] == 40
     assert report["time_accuracy"] >= 0.95, [r["id"] for r in report["per_question"] if not r["time_correct"]]
     assert report["abstain_accuracy"] == 1.0  # future periods and years outside the corpus are declined

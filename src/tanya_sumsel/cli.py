@@ -269,6 +269,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    # Our own progress (a first build, a one-time model export) is INFO and always shown; others' INFO is not
+    logging.getLogger("tanya_sumsel").setLevel(logging.INFO)
     if not args.verbose:
         for noisy in ("sentence_transformers", "transformers", "faiss", "httpx", "trafilatura", "htmldate"):
             logging.getLogger(noisy).setLevel(logging.ERROR)

@@ -30,14 +30,14 @@ def write_vocab(tokenizer_json: Path, folder: Path) -> None:
     specials = [t["id"] for t in spec["added_tokens"] if t.get("special")]
     (folder / "pieces.txt").write_text("\n".join(p for p, _ in model["vocab"]), encoding="utf-8")
     np.save(folder / "scores.npy", np.array([s for _, s in model["vocab"]], dtype=np.float64))
-    (folder / "tokenizer.json").write_text(json.dumps({"unk_id": model["unk_id"], "specials": specials}))
+    (folder / "vocab.json").write_text(json.dumps({"unk_id": model["unk_id"], "specials": specials}))
 
 
 class E5Tokenizer:
     """Text → token ids with `<s>` … `</s>`, truncated to `max_len`."""
 
     def __init__(self, folder: Path, max_len: int = 512) -> None:
-        meta = json.loads((folder / "tokenizer.json").read_text())
+        meta = json.loads((folder / "vocab.json").read_text())
         pieces = (folder / "pieces.txt").read_text(encoding="utf-8").split("\n")
         self.unk = int(meta["unk_id"])
         skip = {self.unk, *meta["specials"]}  # specials are never matched inside text

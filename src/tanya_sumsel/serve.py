@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import socket
+import time
 
 from .access import Auth, hash_password, make_auth, read_auth_file  # noqa: F401 (the serving API, re-exported)
 from .errors import InputError
@@ -60,7 +61,8 @@ def launch(settings: Settings | None = None) -> None:
             "TANYA_AUTH atau TANYA_AUTH_FILE untuk login, atau jalankan serve --public (TANYA_PUBLIC=true) untuk chat "
             "terbuka tanpa fungsi pengelola."
         )
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    logging.getLogger("tanya_sumsel").setLevel(logging.INFO)  # our progress; others' INFO is not for operators
     _catch_up(settings)
     load_retriever(settings, progress=_print_progress)
     app = build_app(settings)
@@ -76,9 +78,19 @@ def launch(settings: Settings | None = None) -> None:
             max_file_size=f"{max(50.0, 4 * settings.max_upload_mb):g}mb",
             footer_links=["api"],
             i18n=gr.I18n(en=GRADIO_WORDS, id=GRADIO_WORDS),
+            quiet=True,  # Gradio's own banner is English and speaks of share links; ours follows
+            prevent_thread_lock=True,
         )
     except OSError as exc:  # taken between the check and the start
         raise InputError(f"Server tidak bisa dimulai ({exc}). Pilih port lain: --port N atau TANYA_PORT=N.") from None
+    print(f"Tanya Sumsel siap di {app.local_url} (Ctrl+C untuk berhenti).", flush=True)
+    try:
+        while app.is_running:
+            time.sleep(0.2)
+    except KeyboardInterrupt:  # Gradio's own loop would say so in English
+        print("Server dihentikan.", flush=True)
+    finally:
+        app.close(verbose=False)
 
 
 def _catch_up(settings: Settings) -> None:

@@ -43,6 +43,8 @@ NAME = re.compile(
     r"(?:,\s*(?:" + "|".join(re.escape(d) for d in DEGREES) + r")\.?)?"
 )
 # Words that name places of the province (the long forms of its place acronyms and the compass words of provinces)
+# Degrees written after a name ("Edward Candra, MH", "Cik Ujang, SH, M.Si"): they belong to the name shown
+DEGREES_AFTER = re.compile(r"(?:,\s*(?:" + "|".join(re.escape(d) for d in DEGREES) + r")\.?)+(?![\w.])")
 PLACES = frozenset(
     {w for short in ("sumsel", "oki", "oku", "pali", "muba", "plg") for w in EXPANSIONS[short].split()}
     | set("indonesia jakarta sumatera jawa kalimantan sulawesi utara selatan barat timur tengah kota kabupaten".split())

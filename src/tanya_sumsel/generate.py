@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from .answer import ABSTAIN_TEXT
 from .chunk import split_sentences
 from .dates import format_date
+from .followup import History, followup_context, standalone
 from .llm import prompt_text
 from .reading import compose_for
 from .results import Answer, Citation, Passage
@@ -30,26 +31,10 @@ if TYPE_CHECKING:  # LangChain loads only when an LLM is used: the extractive pa
 
 log = logging.getLogger(__name__)
 
-History = Sequence[tuple[str, str]]  # (question, answer text) pairs, oldest first
-_ANAPHORA = re.compile(
-    r"\b(itu|tersebut|ini|dia|ia|beliau|mereka|nya|it|that|this|he|she|they|his|her|its|their)\b"
-    r"|\w+nya\b",
-    re.I,
-)
 FALLBACK_NOTICE = {
     "id": "Model bahasa tidak menjawab; jawaban ekstraktif ditampilkan.",
     "en": "The language model did not answer; showing the extractive answer.",
 }
-
-
-def is_followup(question: str) -> bool:
-    """Short questions or ones with pronouns/demonstratives lean on the previous turn."""
-    return len(question.split()) <= 5 or bool(_ANAPHORA.search(question))
-
-
-def followup_context(question: str, history: History) -> str:
-    """For a follow-up, the previous question: its topic steers retrieval and sentence choice (at half weight)."""
-    return history[-1][0] if history and is_followup(question) else ""
 
 
 def condense(question: str, history: History, model: BaseChatModel | None) -> tuple[str, str]:
@@ -73,6 +58,9 @@ def condense(question: str, history: History, model: BaseChatModel | None) -> tu
                 return text, ""
         except Exception:  # any model failure falls back to the heuristic
             log.warning("condensing the follow-up failed; using the heuristic", exc_info=True)
+    resolved = standalone(question, history)
+    if resolved != question:  # the topic now stands in the question itself, where the pronoun pointed
+        return resolved, ""
     context = followup_context(question, history)
     return (f"{question} {context}".strip(), context)
 
@@ -162,11 +150,12 @@ def extractive(question: str, passages: list[Passage], lang: str, retriever: Ret
 
 
 def followup_or_standalone(
-    question: str, passages: list[Passage], retriever: Retriever, k: int, lang: str, context: str
+    question: str, passages: list[Passage], retriever: Retriever, k: int, lang: str, context: str, read_as: str = ""
 ) -> Answer:
-    """The extractive answer with the follow-up's context, unless the question asked on its own is answered with
-    more confidence (the carried-over topic must never make an answer worse)."""
-    out = compose_for(question, passages, lang, retriever, context)
+    """The extractive answer to `read_as` (the follow-up made standalone; default `question`) with the follow-up's
+    context, unless the question asked on its own is answered with more confidence (the carried-over topic must
+    never make an answer worse)."""
+    out = compose_for(read_as or question, passages, lang, retriever, context)
     if context:
         alone_passages = retriever.search(question, k)
         alone = compose_for(question, alone_passages, lang, retriever)
@@ -248,7 +237,7 @@ def _stream(
     if when is not None:
         passages = time_order(passages, when, whole)
     if model is None:
-        ans = followup_or_standalone(question, passages, retriever, k, lang, context)
+        ans = followup_or_standalone(question, passages, retriever, k, lang, context, standalone(question, history))
         yield over_time(question, ans, searched, when, retriever, whole, context)
         return
     raw: list[str] = []

@@ -18,6 +18,7 @@ from .chunk_scan import Patterns
 from .entities import (
     AMOUNT,
     DATE,
+    DEGREES_AFTER,
     DESCRIPTIVE,
     PLACES,
     SCALE,
@@ -85,7 +86,10 @@ def _finish(span: Span, q: Question, sentence: str) -> Span:
         for m in AMOUNT.finditer(sentence):
             if m.start() == span.start and m.end() > span.end:
                 span = replace(span, text=sentence[span.start : m.end()], end=m.end())
-    return _trim_known(span, q, sentence)
+    span = _trim_known(span, q, sentence)
+    if q.qtype == "who" and (m := DEGREES_AFTER.match(sentence, span.end)):  # a name keeps its degrees (', MH')
+        span = replace(span, text=sentence[span.start : m.end()], end=m.end())
+    return span
 
 
 def _other(text: str, chosen: str) -> bool:

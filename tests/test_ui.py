@@ -284,6 +284,17 @@ def test_sources_are_cards_with_context_and_a_toggle_and_follow_the_answer_on_a_
         shown = first.inner_text()
         toggle.first.locator("summary").click()
         assert len(first.inner_text()) > len(shown), "the toggle shows the passage"
+        # each [n] of the answer links to its card: a click brings the card into view and marks it
+        cite = page.locator("#tanya-chat a.tanya-cite").first
+        assert cite.inner_text() == "[1]" and cite.get_attribute("href") == "#sumber-1"
+        assert cite.get_attribute("target") in (None, "_self"), "a citation must not open a new tab"
+        page.evaluate("window.scrollTo(0, 0)")
+        cite.click()
+        page.wait_for_function("location.hash === '#sumber-1'", timeout=5000)
+        card = page.locator("#tanya-sources .tanya-source:has(#sumber-1)")
+        box, view = card.bounding_box(), page.viewport_size
+        assert box is not None and 0 <= box["y"] < view["height"], ("the card is not in view", box)
+        assert card.evaluate("c => getComputedStyle(c).borderLeftColor") == "rgb(192, 57, 43)"
         sources_top = page.locator("#tanya-sources").bounding_box()["y"]
         question_top = page.locator("#tanya-q").bounding_box()["y"]
         chat_top = page.locator("#tanya-chat").bounding_box()["y"]

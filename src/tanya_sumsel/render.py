@@ -103,14 +103,27 @@ def sources_html(ans: Answer) -> str:
     return "\n".join(parts)
 
 
-def chat_text(ans: Answer) -> str:
+def chat_text(ans: Answer, *, links: bool = True) -> str:
     """The answer for the chat bubble, with notices. The chat renders no markdown and this escapes HTML, so
-    article text (quotes, titles) shows exactly as written: no image, link or tag in it is ever interpreted."""
+    article text (quotes, titles) shows exactly as written: no image, link or tag in it is ever interpreted. The
+    only markup is ours, added after escaping: each `[n]` of a citation links to its card (`sumber-n`)."""
     lines = [ans.text, *(f"ⓘ {n}" for n in ans.notices)]
     if ans.dropped:
         label = "Removed by the citation check" if ans.language == "en" else "Dihapus oleh pemeriksaan sumber"
         lines.append(f"ⓘ {label}: {len(ans.dropped)} kalimat/penanda.")
-    return html.escape("\n\n".join(lines), quote=False)
+    text = html.escape("\n\n".join(lines), quote=False)
+    numbers = {c.number for c in ans.citations}
+    if not links or not numbers:
+        return text
+    return _MARKER.sub(
+        lambda m: f'<a href="#sumber-{m.group(1)}" class="tanya-cite">[{m.group(1)}]</a>'
+        if int(m.group(1)) in numbers
+        else m.group(0),
+        text,
+    )
+
+
+_MARKER = re.compile(r"\[(\d{1,3})\]")
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:])")

@@ -55,6 +55,9 @@ ERROR_TEXT = "Maaf, terjadi kesalahan saat menjawab. Silakan coba lagi; bila ber
 CSS = """
 .tanya-source { border-left: 3px solid #888; padding: 4px 10px; margin: 8px 0; }
 .tanya-source mark { background: #fff3a3; }
+.tanya-source:has(a:target) { border-left-color: #c0392b; background: #fff8e6; }
+.tanya-cite { text-decoration: none; }
+.tanya-source a[id] { scroll-margin-top: 16px; }
 .tanya-source details summary { cursor: pointer; color: #555; font-size: 0.9em; }
 /* a phone: the sources follow the answer, before the question box and the examples */
 @media (max-width: 700px) {
@@ -116,8 +119,8 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                     yield "", [*history, {"role": "assistant", "content": html.escape(partial, quote=False)}], "", turns
                     continue
                 text = chat_text(item)
-                if not partial:  # the extractive answer arrives whole: reveal it in a dozen steps
-                    words = text.split(" ")
+                if not partial:  # the extractive answer arrives whole: reveal it in a dozen steps (links last)
+                    words = chat_text(item, links=False).split(" ")
                     step = max(1, len(words) // 12)
                     for n in range(step, len(words), step):
                         yield "", [*history, {"role": "assistant", "content": " ".join(words[:n])}], "", turns

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from tanya_sumsel import answer
 from tanya_sumsel.chunk import chunk_article
+from tanya_sumsel.corpus_folder import load_corpus
 from tanya_sumsel.embed import load_embedder
 from tanya_sumsel.index import build_index
-from tanya_sumsel.ingest import load_corpus
 from tanya_sumsel.retrieve import load_retriever
 from tanya_sumsel.settings import Settings
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tanya_sumsel.ingest import load_corpus, parse_file
+from tanya_sumsel.corpus_folder import load_corpus
+from tanya_sumsel.ingest import parse_file
 from tanya_sumsel.webcorpus import article_id
 from tanya_sumsel.webpage import decode_html, extract_article
 

@@ -17,11 +17,12 @@ import numpy as np
 from ._version import __version__
 from .chunk import chunk_article, limit_chunks
 from .chunk_scan import encode, scan
+from .corpus_folder import files_fingerprint, load_corpus
 from .dates import event_dates, years_mentioned
 from .embed import E5_FAMILY, Embedder, build_backend, embedder_id, load_embedder
 from .embed_cache import EmbeddingCache
 from .errors import IndexDamagedError, IndexMismatchError, TanyaError
-from .ingest import Article, Problem, files_fingerprint, load_corpus
+from .ingest import Article, Problem
 from .settings import Settings
 from .stem_cache import load_stems, save_stems
 from .storage import live_generation, live_manifest, open_reader, open_writer, store_kind, update_manifest

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from . import audit
+from .corpus_folder import files_fingerprint
 from .errors import IndexDamagedError, IndexMissingError
-from .ingest import files_fingerprint
 from .llm import describe_mode
 from .settings import Settings
 from .storage import articles_per_month, describe, live_generation, live_manifest, problems, store_kind

@@ -10,7 +10,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .dates import parse_date, url_date
-from .errors import CorpusError
 
 SUPPORTED = (".txt", ".md", ".json", ".jsonl", ".html", ".htm")
 HTML = (".html", ".htm")
@@ -196,7 +195,33 @@ def _read_text(path: Path) -> str:
 
 def parse_file(path: Path, rel: str) -> Iterator[Article | Problem]:
     """Yield the articles of one file, or a `Problem` for each part that cannot be read."""
+    return (item for item, _ in parse_located(path, rel))
+
+
+def parse_located(path: Path, rel: str) -> Iterator[tuple[Article | Problem, int | None]]:
+    """`parse_file` with each item's line in the file (a .jsonl record's; None for other files)."""
     suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        try:
+            raw = _read_text(path)
+        except (OSError, ValueError) as exc:
+            yield Problem(rel, str(exc)), None
+            return
+        for n, line in enumerate(raw.split("\n"), start=1):
+            if not line.strip():
+                continue
+            try:
+                yield _from_record(json.loads(line), rel), n
+            except json.JSONDecodeError as exc:
+                yield Problem(rel, f"JSON tidak valid ({exc.msg}, kolom {exc.colno})", n), n
+            except ValueError as exc:
+                yield Problem(rel, str(exc), n), n
+        return
+    yield from ((item, None) for item in _parse_whole(path, rel, suffix))
+
+
+def _parse_whole(path: Path, rel: str, suffix: str) -> Iterator[Article | Problem]:
+    """The articles of a file read as one piece (.json, .txt, .md, .html)."""
     if suffix in HTML:  # pages bring their own encoding (declared in the page, or detected)
         yield _from_html(path, rel)
         return
@@ -204,17 +229,6 @@ def parse_file(path: Path, rel: str) -> Iterator[Article | Problem]:
         raw = _read_text(path)
     except (OSError, ValueError) as exc:
         yield Problem(rel, str(exc))
-        return
-    if suffix == ".jsonl":
-        for n, line in enumerate(raw.split("\n"), start=1):
-            if not line.strip():
-                continue
-            try:
-                yield _from_record(json.loads(line), rel)
-            except json.JSONDecodeError as exc:
-                yield Problem(rel, f"JSON tidak valid ({exc.msg}, kolom {exc.colno})", n)
-            except ValueError as exc:
-                yield Problem(rel, str(exc), n)
         return
     if suffix == ".json":
         try:
@@ -233,68 +247,3 @@ def parse_file(path: Path, rel: str) -> Iterator[Article | Problem]:
         yield make_article(body, path=rel, title=title)
     except ValueError as exc:
         yield Problem(rel, str(exc))
-
-
-def iter_corpus_files(corpus_dir: Path) -> list[Path]:
-    """Every regular, non-hidden file under `corpus_dir`, sorted."""
-    return sorted(
-        p
-        for p in corpus_dir.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
-    )
-
-
-def load_corpus(corpus_dir: Path, max_file_mb: float = 0.0) -> Corpus:
-    """Read every article under `corpus_dir`, skipping files above `max_file_mb` (0: no limit) with a warning;
-    raise `CorpusError` when nothing usable is there."""
-    corpus_dir = Path(corpus_dir)
-    if not corpus_dir.is_dir():
-        raise CorpusError(
-            f"Folder korpus {corpus_dir} tidak ada. Buat folder itu dan isi dengan artikel "
-            f"(.txt, .md, .json, .jsonl, .html) atau tambahkan dari web (tanya-sumsel add URL), atau tunjuk folder lain dengan --corpus / TANYA_CORPUS_DIR."
-        )
-    articles: dict[str, Article] = {}
-    problems: list[Problem] = []
-    for path in iter_corpus_files(corpus_dir):
-        rel = path.relative_to(corpus_dir).as_posix()
-        if path.suffix.lower() in HTML and path.with_suffix(".json").is_file():
-            continue  # the raw copy of a fetched article: the record beside it is what gets indexed
-        if path.suffix.lower() not in SUPPORTED:
-            problems.append(Problem(rel, f"jenis berkas tidak didukung (gunakan {', '.join(SUPPORTED)})"))
-            continue
-        size_mb = path.stat().st_size / 1e6
-        if max_file_mb and size_mb > max_file_mb:
-            problems.append(
-                Problem(
-                    rel,
-                    f"berkas {size_mb:.1f} MB melebihi batas {max_file_mb:g} MB; dilewati (naikkan batas dengan "
-                    "TANYA_MAX_FILE_MB bila memang perlu)",
-                )
-            )
-            continue
-        for item in parse_file(path, rel):
-            if isinstance(item, Problem):
-                problems.append(item)
-            elif item.id in articles:
-                problems.append(
-                    Problem(rel, f"id ganda {item.id!r} (sudah dipakai {articles[item.id].path}); dilewati")
-                )
-            else:
-                articles[item.id] = item
-    if not articles:
-        detail = "; ".join(str(p) for p in problems[:5])
-        raise CorpusError(
-            f"Korpus {corpus_dir} tidak berisi artikel yang bisa dibaca{': ' + detail if detail else ''}. "
-            "Tambahkan berkas .txt, .md, .json, .jsonl atau .html lalu jalankan: tanya-sumsel index"
-        )
-    return Corpus(tuple(articles.values()), tuple(problems))
-
-
-def files_fingerprint(corpus_dir: Path) -> str:
-    """Cheap fingerprint of the corpus folder (names, sizes, mtimes) to spot a stale index."""
-    h = hashlib.sha256()
-    if corpus_dir.is_dir():
-        for p in iter_corpus_files(corpus_dir):
-            st = p.stat()
-            h.update(f"{p.relative_to(corpus_dir).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()[:20]

@@ -116,9 +116,11 @@ def chat_text(ans: Answer, *, links: bool = True) -> str:
     if not links or not numbers:
         return text
     return _MARKER.sub(
-        lambda m: f'<a href="#sumber-{m.group(1)}" class="tanya-cite">[{m.group(1)}]</a>'
-        if int(m.group(1)) in numbers
-        else m.group(0),
+        lambda m: (
+            f'<a href="#sumber-{m.group(1)}" class="tanya-cite">[{m.group(1)}]</a>'
+            if int(m.group(1)) in numbers
+            else m.group(0)
+        ),
         text,
     )
 

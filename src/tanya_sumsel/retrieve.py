@@ -14,9 +14,10 @@ from pathlib import Path
 import numpy as np
 
 from .chunk_scan import ChunkScan, decode
+from .corpus_folder import files_fingerprint
 from .embed import Embedder, load_embedder
 from .index import build_index, check_compatible
-from .ingest import Article, files_fingerprint
+from .ingest import Article
 from .rerank import Candidate, QuestionTerms, analyse, fuse, probabilities, rerank, text_rows
 from .results import Passage
 from .settings import Settings

@@ -97,8 +97,8 @@ def _catch_up(settings: Settings) -> None:
     """Build the index, or bring it up to date with corpus/, before serving: only new or changed articles are
     embedded."""
     from . import audit
+    from .corpus_folder import files_fingerprint
     from .index_child import build_in_child
-    from .ingest import files_fingerprint
     from .storage import live_manifest
 
     manifest = live_manifest(settings)

@@ -2,8 +2,9 @@
 
 from ._version import __version__ as __version__
 from .ask import Assistant, answer
+from .build_report import BuildReport
 from .feeds import AddReport, add, list_feeds, update_feeds
-from .index import BuildReport, build_index
+from .index import build_index
 from .results import Answer, Citation, Passage
 from .retrieve import load_retriever
 from .settings import Settings

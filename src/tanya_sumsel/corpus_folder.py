@@ -66,6 +66,11 @@ def load_corpus(corpus_dir: Path, max_file_mb: float = 0.0) -> Corpus:
     return Corpus(tuple(articles.values()), tuple(problems))
 
 
+def changed_since(manifest: dict | None, corpus_dir: Path) -> bool:
+    """Whether `corpus_dir` changed since the index described by `manifest` was built (True without one)."""
+    return not manifest or manifest.get("files_fingerprint") != files_fingerprint(corpus_dir)
+
+
 def files_fingerprint(corpus_dir: Path) -> str:
     """Cheap fingerprint of the corpus folder (names, sizes, mtimes) to spot a stale index."""
     h = hashlib.sha256()

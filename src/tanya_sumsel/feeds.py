@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urljoin
 
+from .build_report import BuildReport
 from .embed import Embedder
 from .errors import FetchError, InputError, TanyaError
-from .index import BuildReport, build_index
+from .index import build_index
 from .settings import Settings
 from .webcorpus import Catalogue, load_feeds, normalize_url, save_feeds
 from .webpage import WebArticle, extract_article

@@ -8,13 +8,13 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ._version import __version__
+from .build_report import BuildReport
 from .chunk import chunk_article, limit_chunks
 from .chunk_scan import encode, scan
 from .corpus_folder import files_fingerprint, load_corpus
@@ -34,42 +34,6 @@ log = logging.getLogger(__name__)
 
 SPLITTER_VERSION = 3  # 2: derived titles left out of the embedded header; 3: no split inside quotations
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    """What an index run did."""
-
-    added: int
-    updated: int
-    removed: int
-    unchanged: int
-    chunks_embedded: int
-    chunks_total: int
-    problems: tuple[Problem, ...]
-    seconds: float
-    full_rebuild: bool
-    reason: str = ""
-    index_path: str = ""
-    changed: bool = field(default=True)
-    chunks_reused: int = 0  # vectors an interrupted build had already computed
-
-    def summary(self) -> str:
-        """One-paragraph Indonesian summary for the CLI and UI."""
-        lines = [
-            f"Ditambah {self.added}, diperbarui {self.updated}, dihapus {self.removed}, tetap {self.unchanged} artikel; "
-            f"{self.chunks_embedded} potongan di-embed, total {self.chunks_total} potongan ({self.seconds:.1f} dtk)."
-        ]
-        if self.chunks_reused:
-            lines.append(
-                f"Dilanjutkan dari build yang terputus: {self.chunks_reused} potongan tidak perlu di-embed ulang."
-            )
-        if self.reason:
-            lines.append(f"Bangun ulang penuh: {self.reason}.")
-        if self.problems:
-            lines.append(f"Dilewati {len(self.problems)}:")
-            lines += [f"  - {p}" for p in self.problems]
-        return "\n".join(lines)
 
 
 def chunking_params(settings: Settings) -> dict[str, int]:

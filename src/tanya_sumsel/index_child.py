@@ -13,7 +13,8 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from . import errors
-from .index import BuildReport, build_index
+from .build_report import BuildReport
+from .index import build_index
 from .ingest import Problem
 from .settings import Settings
 

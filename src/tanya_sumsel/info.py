@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from . import audit
-from .corpus_folder import files_fingerprint
+from .corpus_folder import changed_since
 from .errors import IndexDamagedError, IndexMissingError
 from .llm import describe_mode
 from .settings import Settings
@@ -41,7 +41,7 @@ def index_info(settings: Settings) -> dict[str, object]:
         "chunking": manifest["chunking"],
         "built_at": manifest["built_at"],
         "package_version": manifest["package_version"],
-        "up_to_date": manifest.get("files_fingerprint") == files_fingerprint(settings.corpus_dir),
+        "up_to_date": not changed_since(manifest, settings.corpus_dir),
         "answer_mode": describe_mode(settings),
         "recent_changes": audit.recent(settings),
     }

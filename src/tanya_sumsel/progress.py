@@ -1,8 +1,18 @@
-"""The command line's progress bar (on stderr), shared by `index` and `eval`."""
+"""Progress of long work: the command line's bar (on stderr), shared by `index` and `eval`, and the log lines of a
+build that starts on its own (a first question without an index)."""
 
 from __future__ import annotations
 
+import logging
 import sys
+
+log = logging.getLogger(__name__)
+
+
+def log_progress(done: int, total: int) -> None:
+    """A first-use build's progress: an INFO line about every 10%."""
+    if total and (done == total or done * 10 // total != (done - 1) * 10 // total):
+        log.info("Membangun indeks: %d/%d potongan", done, total)
 
 
 class ProgressBar:

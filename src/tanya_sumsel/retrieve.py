@@ -14,10 +14,11 @@ from pathlib import Path
 import numpy as np
 
 from .chunk_scan import ChunkScan, decode
-from .corpus_folder import files_fingerprint
+from .corpus_folder import changed_since
 from .embed import Embedder, load_embedder
 from .index import build_index, check_compatible
 from .ingest import Article
+from .progress import log_progress
 from .rerank import Candidate, QuestionTerms, analyse, fuse, probabilities, rerank, text_rows
 from .results import Passage
 from .settings import Settings
@@ -57,7 +58,7 @@ class Retriever:
         self._members: dict[str, list[str]] = {}
         for aid, cluster in sorted(self.copies.items()):
             self._members.setdefault(cluster, []).append(aid)
-        if store.manifest.get("files_fingerprint") != files_fingerprint(settings.corpus_dir):
+        if changed_since(store.manifest, settings.corpus_dir):
             log.warning(
                 "Korpus %s berubah sejak indeks dibangun; jalankan `tanya-sumsel index` untuk memperbarui.",
                 settings.corpus_dir,
@@ -269,12 +270,6 @@ def _touch(p: Passage, start: int, end: int) -> bool:
     return start < p.end and p.start < end
 
 
-def _log_progress(done: int, total: int) -> None:
-    """Default progress for a first-use build: a log line about every 10%."""
-    if total and (done == total or done * 10 // total != (done - 1) * 10 // total):
-        log.info("Membangun indeks: %d/%d potongan", done, total)
-
-
 _LOADED: dict[tuple[str, str], tuple[str, Retriever]] = {}
 _LOAD_LOCK = threading.Lock()
 
@@ -290,7 +285,7 @@ def load_retriever(settings: Settings | None = None, *, progress: object = None)
         gen = live_generation(settings)
         if gen is None and settings.auto_build and Path(settings.corpus_dir).is_dir():
             log.info("Indeks belum ada; membangun dari %s …", settings.corpus_dir)
-            build_index(settings, progress=progress or _log_progress)  # type: ignore[arg-type]
+            build_index(settings, progress=progress or log_progress)  # type: ignore[arg-type]
             gen = live_generation(settings)
         cached = _LOADED.get(key)
         if cached and gen is not None and cached[0] == gen and cached[1].settings == settings:

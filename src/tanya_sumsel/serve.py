@@ -97,12 +97,12 @@ def _catch_up(settings: Settings) -> None:
     """Build the index, or bring it up to date with corpus/, before serving: only new or changed articles are
     embedded."""
     from . import audit
-    from .corpus_folder import files_fingerprint
+    from .corpus_folder import changed_since
     from .index_child import build_in_child
     from .storage import live_manifest
 
     manifest = live_manifest(settings)
-    if manifest and manifest.get("files_fingerprint") == files_fingerprint(settings.corpus_dir):
+    if manifest and not changed_since(manifest, settings.corpus_dir):
         return
     if manifest:
         print(f"Korpus {settings.corpus_dir} berubah sejak indeks dibangun; memperbarui indeks…", flush=True)

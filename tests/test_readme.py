@@ -71,3 +71,14 @@ def test_the_example_prints_what_it_shows(
             server.wait(timeout=30)
     assert result.attempted > 0
     assert result.failed == 0, "".join(out)
+
+
+def test_the_readme_is_one_page_that_leads_to_the_rest() -> None:
+    """Issue #34: a newcomer finds the two commands and how to add articles at once; the rest lives in docs/."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 150
+    head = readme[: readme.index("## Python")]
+    assert "pip install -e . && python app.py" in head and 'pip install -e ".[test]" && python -m pytest' in head
+    assert "## Adding your own articles" in readme and "## Configuration" in readme
+    for doc in ("usage", "operations", "architecture", "evaluation", "training"):
+        assert f"(docs/{doc}.md)" in readme and (ROOT / "docs" / f"{doc}.md").is_file(), doc

@@ -18,7 +18,7 @@ import numpy as np
 
 from .e5_convert import e5_source, written_whole
 from .e5_tokenizer import write_vocab
-from .embed_query_onnx import WORDS, _Rows, move_word_table
+from .embed_query_onnx import WORDS, move_word_table
 from .errors import EmbedderError
 from .export_quiet import quiet_export
 
@@ -200,7 +200,8 @@ class OnnxInt8Embedder:
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
-        self.words = _Rows(folder / "words.npy")
+        # mapped: a build touches most rows, and it runs in its own process (a server reads rows with _Rows)
+        self.words = np.load(folder / "words.npy", mmap_mode="r")
         self.id = id
         self.dim = int(self.words.shape[1])
         self.batch_size = batch_size

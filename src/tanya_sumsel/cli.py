@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import audit, cli_feeds
 from .errors import InputError, TanyaError
-from .progress import ProgressBar
+from .progress import ProgressBar, show_progress
 from .settings import Settings
 
 
@@ -268,9 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `tanya-sumsel` console script; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
-    # Our own progress (a first build, a one-time model export) is INFO and always shown; others' INFO is not
-    logging.getLogger("tanya_sumsel").setLevel(logging.INFO)
+    show_progress(args.verbose)  # a first build's and a one-time export's progress are shown either way
     if not args.verbose:
         for noisy in ("sentence_transformers", "transformers", "faiss", "httpx", "trafilatura", "htmldate"):
             logging.getLogger(noisy).setLevel(logging.ERROR)

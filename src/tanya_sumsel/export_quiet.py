@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-# (category name, start of the message, why it does not apply to these graphs)
+# (category name, start of the message); the comment above each says why it does not apply to these graphs
 CHECKED = (
     # transformers pads a mask shorter than the keys; ours is always as long as input_ids, so the traced constant
     # (no padding) holds for every batch and length (checked on batches of other widths with padded rows)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import logging
 import multiprocessing as mp
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -16,6 +15,7 @@ from . import errors
 from .build_report import BuildReport
 from .index import build_index
 from .ingest import Problem
+from .progress import show_progress
 from .settings import Settings
 
 
@@ -26,9 +26,7 @@ def _send(conn: Connection, message: dict[str, Any]) -> None:
 def _run(values: str, rebuild: bool, conn: Connection) -> None:
     """The child: build, then send the report (or the error) and exit."""
     settings = Settings.from_env(env={}, **json.loads(values))
-    # a spawned child starts with no logging set up: the server's (our progress at INFO, onto the same stderr)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
-    logging.getLogger("tanya_sumsel").setLevel(logging.INFO)
+    show_progress()  # a spawned child starts with no logging set up: the server's, onto the same stderr
     try:
         report = build_index(settings, rebuild=rebuild, progress=lambda d, t: _send(conn, {"progress": [d, t]}))
         _send(conn, {"report": dataclasses.asdict(report)})

@@ -9,6 +9,13 @@ import sys
 log = logging.getLogger(__name__)
 
 
+def show_progress(verbose: bool = False) -> None:
+    """Logging for our processes (CLI, server, build child): our own progress at INFO always, other libraries' INFO
+    only when `verbose`."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    logging.getLogger("tanya_sumsel").setLevel(logging.INFO)
+
+
 def log_progress(done: int, total: int) -> None:
     """A first-use build's progress: an INFO line about every 10%."""
     if total and (done == total or done * 10 // total != (done - 1) * 10 // total):

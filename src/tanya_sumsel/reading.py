@@ -112,8 +112,8 @@ def read_compose(
 
 
 def compose_for(question: str, passages: list[Passage], lang: str, retriever: Retriever, context: str = "") -> Composed:
-    """The extractive answer for the retriever's settings: the learned reader's (`reader=learned`, the default), or
-    the rules' (`reader=rules`). An English question the reader declines gets the rules' reading too."""
+    """The extractive answer for the retriever's settings: the rules' (`reader=rules`, the default), or the learned
+    reader's (`reader=learned`); an English question the reader declines gets the rules' reading too."""
     reader = load_reader(retriever.settings)
     if reader is not None:
         read = read_compose(question, passages, lang, reader, context, retriever.scan_of)

@@ -10,6 +10,7 @@ import time
 
 from .access import Auth, hash_password, make_auth, read_auth_file  # noqa: F401 (the serving API, re-exported)
 from .errors import InputError
+from .progress import show_progress
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -61,8 +62,7 @@ def launch(settings: Settings | None = None) -> None:
             "TANYA_AUTH atau TANYA_AUTH_FILE untuk login, atau jalankan serve --public (TANYA_PUBLIC=true) untuk chat "
             "terbuka tanpa fungsi pengelola."
         )
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
-    logging.getLogger("tanya_sumsel").setLevel(logging.INFO)  # our progress; others' INFO is not for operators
+    show_progress()
     _catch_up(settings)
     load_retriever(settings, progress=_print_progress)
     app = build_app(settings)

@@ -41,7 +41,9 @@ def best_reading(retriever: Retriever, question: str) -> tuple[float, str]:
     """(margin, span text) of the question's best reading over its retrieved passages ('' when none)."""
     reader = load_reader(retriever.settings)
     assert reader is not None
-    _, best = reading.best_reading(question, retriever.search(question, 10), reader, scans=retriever.scan_of)
+    _, best = reading.best_reading(
+        question, retriever.search(question, 10), reader, scans=retriever.scan_of, first_sure=False
+    )
     return (best.margin, best.text) if best is not None else (-1e9, "")
 
 

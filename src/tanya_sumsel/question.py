@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .entities import DESCRIPTIVE
 from .vocab import DAYS, MONTHS, NUMBER_WORDS, SCALE_WORDS
 
 
@@ -19,6 +20,11 @@ def question_type(question: str) -> str:
         ("how", r"\bbagaimana|\bhow\b"),
     ]
     return next((name for name, pattern in table if re.search(pattern, q)), "what")
+
+
+def descriptive(question: str) -> bool:
+    """Whether the question asks for an account, not a fact ('Mengapa …', 'Apa isi laporan …'): no short answer."""
+    return question_type(question) in ("why", "how") or DESCRIPTIVE.search(question) is not None
 
 
 _DATE_CUE = re.compile(

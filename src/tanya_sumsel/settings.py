@@ -58,10 +58,9 @@ class Settings:
     # Fused candidates the learned reranker (rerank.py) reorders; 0 turns it off. It needs both retrieval sides,
     # so it runs in hybrid mode only.
     rerank_depth: int = 15
-    # Who decides the answer: "rules" (sentence and span rules with their small judge models) or "learned" (the
-    # reader model reads windows of the best passages: a span, or no answer; Indonesian questions only for now).
-    # "learned" is opt-in until it beats the rules on the written sets and FacQA's abstention (README, training/)
-    reader: Literal["learned", "rules"] = "rules"
+    # Who decides the answer: "learned" (the reader model reads windows of the best passages: a span, or no answer;
+    # reading.py) or "rules" (sentence and span rules with their small judge models, the answerer before it)
+    reader: Literal["learned", "rules"] = "learned"
     max_question_chars: int = 2000
     auto_build: bool = True
     threads: int = 0  # 0 = leave BLAS/torch thread counts alone

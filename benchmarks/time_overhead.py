@@ -24,7 +24,7 @@ from tanya_sumsel.evaluate import eval_settings
 from tanya_sumsel.index import build_index
 from tanya_sumsel.retrieve import load_retriever
 from tanya_sumsel.settings import Settings
-from tanya_sumsel.timeexpr import time_view
+from tanya_sumsel.timeview import time_view
 
 
 def main() -> None:

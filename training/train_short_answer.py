@@ -20,8 +20,8 @@ from common import LAST_TRAIN, arguments, ensemble, facqa_retriever, provenance,
 from tanya_sumsel.evaluate import load_questions, token_f1
 from tanya_sumsel.question import question_type
 from tanya_sumsel.sentences import answer_contexts, rank_sentences
-from tanya_sumsel.short_answer import score
 from tanya_sumsel.span_features import FEATURE_NAMES, features, parse_question
+from tanya_sumsel.span_model import score
 
 SETTINGS = training_settings(rerank_depth=0)  # fused order: the reranker is trained after this model
 

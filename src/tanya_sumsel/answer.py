@@ -10,13 +10,13 @@ import numpy as np
 
 from .chunk_scan import ChunkScan
 from .dates import format_date
-from .ingest import Article
+from .ingest import Article, is_whole_article
 from .judge import QUANTITY_FEATURE, answer_features, answerable, show_features, sure
 from .question import question_type
 from .results import Citation, Passage
 from .sentences import answer_contexts, rank_sentences, select_sentences
 from .short_answer import Span, extract
-from .subject import QUANTITIES, Subject, article_gaps, evidence_words, is_whole_article, question_subject, rarest
+from .subject import QUANTITIES, Subject, article_gaps, evidence_words, question_subject, rarest
 
 # Below this sentence score nothing retrieved is about the question at all; above it the abstention model
 # (judge.py) decides whether the evidence answers it.

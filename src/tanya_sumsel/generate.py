@@ -20,8 +20,9 @@ from .reading import compose_for
 from .results import Answer, Citation, Passage
 from .retrieve import Retriever
 from .textnorm import terms
-from .timeexpr import TimeQuery, parse_time, time_order, time_view
+from .timeexpr import TimeQuery, parse_time
 from .timeline import over_time
+from .timeview import time_order, time_view
 from .verify import Claim, verify
 
 if TYPE_CHECKING:  # LangChain loads only when an LLM is used: the extractive path starts ~0.3 s sooner

@@ -12,7 +12,8 @@ from pydantic import ConfigDict
 
 from .retrieve import load_retriever
 from .settings import Settings
-from .timeexpr import parse_time, time_order, time_view
+from .timeexpr import parse_time
+from .timeview import time_order, time_view
 
 
 class TanyaRetriever(BaseRetriever):

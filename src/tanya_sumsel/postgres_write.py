@@ -18,11 +18,10 @@ import psycopg
 from pgvector.psycopg import register_vector
 
 from .errors import TanyaError
-from .ingest import Article
+from .ingest import Article, word_count
 from .postgres_errors import explain, redact, translated
 from .settings import Settings
 from .store import ARTICLE_COLS, ChunkRow
-from .subject import word_count
 
 SCHEMA = """
 CREATE EXTENSION IF NOT EXISTS vector;

@@ -22,8 +22,8 @@ import numpy as np
 from . import chunk_scan, mlp
 from .chunk_scan import ChunkScan, scan
 from .question import TYPE_CUES, question_type
-from .short_answer import score
 from .span_features import Context, Question, parse_question, span_rows
+from .span_model import score
 from .textnorm import terms
 
 WINDOW = 12  # terms in the proximity window

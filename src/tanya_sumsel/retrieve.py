@@ -17,7 +17,7 @@ from .chunk_scan import ChunkScan, decode
 from .corpus_folder import changed_since
 from .embed import Embedder, load_embedder
 from .index import build_index, check_compatible
-from .ingest import Article
+from .ingest import Article, is_whole_article
 from .progress import log_progress
 from .rerank import Candidate, QuestionTerms, analyse, fuse, probabilities, rerank, text_rows
 from .results import Passage
@@ -25,7 +25,6 @@ from .settings import Settings
 from .stem_cache import load_stems
 from .storage import live_generation, open_reader
 from .store import StoredChunk, StoreReader
-from .subject import is_whole_article
 from .textnorm import terms
 from .view import Catalog, ViewSpec
 

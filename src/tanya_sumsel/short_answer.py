@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import mlp
 from .chunk_scan import Patterns
 from .entities import (
     AMOUNT,
@@ -24,7 +23,8 @@ from .entities import (
     SCALE,
     TITLES,
 )
-from .span_features import FEATURE_NAMES, Context, Question, parse_question, span_rows
+from .span_features import Context, Question, parse_question, span_rows
+from .span_model import score
 from .textnorm import STOPWORDS
 from .vocab import OFFICES, PRONOUNS
 
@@ -41,11 +41,6 @@ class Span:
     end: int
     score: float = 0.0
     margin: float = 0.0
-
-
-def score(rows: np.ndarray, model: dict[str, np.ndarray] | None = None) -> np.ndarray:
-    """The model's (default: the shipped one's) score for each feature row (higher is better)."""
-    return mlp.forward(rows, model if model is not None else mlp.load("short_answer_model.json", FEATURE_NAMES))
 
 
 def extract(

@@ -26,7 +26,7 @@ import numpy as np
 from . import local_files
 from .bm25 import BM25Index
 from .errors import IndexDamagedError, IndexMismatchError, IndexMissingError
-from .ingest import Article
+from .ingest import Article, word_count
 from .local_files import (
     SCHEMA,
     current_generation,
@@ -39,7 +39,6 @@ from .local_files import (
 )
 from .settings import Settings
 from .store import ARTICLE_COLS, FORMAT_VERSION, ChunkRow, StoredChunk
-from .subject import word_count
 
 
 class LocalWriter:

@@ -125,21 +125,6 @@ def support(
 
 
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
-# A record this long is taken for a whole article, which names what it reports on; a shorter one is a paragraph cut
-# from its article (FacQA's passages: 40 words on average), whose names and terms may stand in the paragraphs around
-# it. On facqa-dev's valid split, requiring the subject in records of 60+ words wrongly declined 12 answerable
-# questions, at 80+ none.
-WHOLE_ARTICLE_WORDS = 80
-
-
-def word_count(text: str) -> int:
-    """Words in a record, as the whole-article rule counts them (also stored per article for filtered views)."""
-    return len(text.split())
-
-
-def is_whole_article(text: str) -> bool:
-    """Whether a record is long enough to be a whole news article (see WHOLE_ARTICLE_WORDS)."""
-    return word_count(text) >= WHOLE_ARTICLE_WORDS
 
 
 RARE_TERMS = 2  # the question's rarest terms a whole article must hold

@@ -6,18 +6,15 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .dates import format_date
-from .results import Passage
-from .retrieve import Retriever
 from .vocab import MONTHS
 
 _EN_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-_MONTH_WORDS = {**{k: v for k, v in MONTHS.items() if len(k) > 3 or k == "mei"}, **_EN_MONTHS}
-_MONTH = "|".join(sorted(_MONTH_WORDS, key=len, reverse=True))
-_YEAR = r"((?:19|20)\d{2})"
+MONTH_WORDS = {**{k: v for k, v in MONTHS.items() if len(k) > 3 or k == "mei"}, **_EN_MONTHS}
+MONTH_ALTERNATIVES = "|".join(sorted(MONTH_WORDS, key=len, reverse=True))
+YEAR_GROUP = r"((?:19|20)\d{2})"
 # The words that only say "now": they are dropped from the retrieval query and the subject.
 LATEST = re.compile(r"\b(?:terbaru|terkini|saat ini|sekarang|kini|latest|current(?:ly)?|right now|now)\b", re.I)
 _RELATIVE = re.compile(
@@ -27,11 +24,11 @@ _RELATIVE = re.compile(
     r"|\b(?P<nextmonth>bulan depan|next month)\b|\b(?P<nextyear>tahun depan|next year)\b",
     re.I,
 )
-_RANGE = re.compile(rf"\b{_YEAR}\s*(?:–|-|—|s\.?d\.?|sampai|hingga|to|until)\s*{_YEAR}\b", re.I)
-_DAY = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\.?\s+{_YEAR}\b", re.I)
-_MONTH_YEAR = re.compile(rf"\b({_MONTH})\.?\s+{_YEAR}\b", re.I)
-_PART = re.compile(rf"\b(awal|pertengahan|akhir|early|mid|late)\s+(?:tahun\s+)?{_YEAR}\b", re.I)
-_PLAIN_YEAR = re.compile(rf"\b(?:tahun\s+(?:anggaran\s+)?)?{_YEAR}\b", re.I)
+_RANGE = re.compile(rf"\b{YEAR_GROUP}\s*(?:–|-|—|s\.?d\.?|sampai|hingga|to|until)\s*{YEAR_GROUP}\b", re.I)
+_DAY = re.compile(rf"\b(\d{{1,2}})\s+({MONTH_ALTERNATIVES})\.?\s+{YEAR_GROUP}\b", re.I)
+_MONTH_YEAR = re.compile(rf"\b({MONTH_ALTERNATIVES})\.?\s+{YEAR_GROUP}\b", re.I)
+_PART = re.compile(rf"\b(awal|pertengahan|akhir|early|mid|late)\s+(?:tahun\s+)?{YEAR_GROUP}\b", re.I)
+_PLAIN_YEAR = re.compile(rf"\b(?:tahun\s+(?:anggaran\s+)?)?{YEAR_GROUP}\b", re.I)
 _PARTS = {"awal": (1, 4), "early": (1, 4), "pertengahan": (5, 8), "mid": (5, 8), "akhir": (9, 12), "late": (9, 12)}
 
 
@@ -83,14 +80,14 @@ def parse_time(question: str, as_of: dt.date, lang: str = "id") -> TimeQuery | N
         a, b = sorted((int(m.group(1)), int(m.group(2))))
         start, end, label = dt.date(a, 1, 1), dt.date(b, 12, 31), m.group(0)
     elif m := _DAY.search(question):
-        day, month, year = int(m.group(1)), _MONTH_WORDS[m.group(2).lower()], int(m.group(3))
+        day, month, year = int(m.group(1)), MONTH_WORDS[m.group(2).lower()], int(m.group(3))
         last = calendar.monthrange(year, month)[1]
         start = end = dt.date(year, month, min(day, last))  # '31 Februari' is taken as the month's last day
         label = m.group(0)
         if day > last:
             notes.append(_say(lang, "impossible", label=label, date=start))
     elif m := _MONTH_YEAR.search(question):
-        month, year = _MONTH_WORDS[m.group(1).lower()], int(m.group(2))
+        month, year = MONTH_WORDS[m.group(1).lower()], int(m.group(2))
         start, end, label = dt.date(year, month, 1), _month_end(year, month), m.group(0)
     elif m := _PART.search(question):
         first, last = _PARTS[m.group(1).lower()]
@@ -101,7 +98,7 @@ def parse_time(question: str, as_of: dt.date, lang: str = "id") -> TimeQuery | N
         start, end, label = dt.date(year, 1, 1), dt.date(year, 12, 31), m.group(0)
     if start is None and not latest:
         return None
-    years = sorted({int(y) for y in re.findall(_YEAR, question)})
+    years = sorted({int(y) for y in re.findall(YEAR_GROUP, question)})
     if start is not None and end is not None and any(not start.year <= y <= end.year for y in years):
         notes.append(_say(lang, "two", label=label))
     if start is not None and start > as_of:
@@ -128,83 +125,3 @@ def _say(lang: str, key: str, *, label: str, date: dt.date | None = None) -> str
     return _NOTES["en" if lang == "en" else "id"][key].format(
         label=label, date=format_date(date.isoformat(), lang) if date else ""
     )
-
-
-def slack(when: TimeQuery) -> dt.timedelta:
-    """How long after the asked period an article may still report on it (a year's figures come out next year)."""
-    if when.start is None or when.end is None:
-        return dt.timedelta(0)
-    days = (when.end - when.start).days
-    return dt.timedelta(days=365 if days >= 360 else 62 if days >= 27 else 7)
-
-
-def newest_first(passages: list[Passage], whole: Callable[[Passage], bool], window_days: int = 365) -> list[Passage]:
-    """For 'saat ini / terbaru': the passages from the newest dated article among them and those up to a year
-    older; older whole articles are left out, so the answer is the current one (undated records and paragraph
-    fragments, whose own date need not be the story's, stay)."""
-    dated = [p for p in passages if p.date and whole(p)]
-    if not dated:
-        return passages
-    cutoff = (max(dt.date.fromisoformat(p.date) for p in dated) - dt.timedelta(days=window_days)).isoformat()
-    kept = [p for p in passages if p not in dated or (p.date or "") >= cutoff]
-    return [replace(p, rank=n) for n, p in enumerate(kept, start=1)]
-
-
-def prefer_period(passages: list[Passage], when: TimeQuery, whole: Callable[[Passage], bool]) -> list[Passage]:
-    """Within a period view, order passages by how surely they are about the period (stable, best first): a day
-    in it that the passage mentions; then the period named ('Oktober 2023', '2024') or the article published in it
-    without naming another; fragments and undated records keep this middle place (their own date need not be the
-    story's); whole articles about another time are left out while anything fits. A fiscal year ('tahun anggaran
-    2025') is about what the text names ('anggaran 2025'), not the day the news was made."""
-    if when.start is None or when.end is None:
-        return passages
-    first, last = when.start.isoformat(), when.end.isoformat()
-    years = {str(y) for y in range(when.start.year, when.end.year + 1)}
-    one_month = (when.start.year, when.start.month) == (when.end.year, when.end.month)
-    names = {k for k, v in _MONTH_WORDS.items() if len(k) > 3 and v == when.start.month} if one_month else set()
-    budget = "anggaran" in when.label.lower()
-
-    def tier(p: Passage) -> int:
-        if not p.date or not whole(p):
-            return 1
-        text = p.text.lower()
-        if budget:  # a fiscal year: the day the news was made does not say which year's budget it is about
-            return 1 if any(f"anggaran {y}" in text for y in years) else 2
-        if any(first <= d <= last for d in p.dates):
-            return 0
-        named = set(re.findall(_YEAR, text))
-        if one_month:
-            said = {f"{m} {y}" for m, y in re.findall(rf"\b({_MONTH})\.?\s+{_YEAR}", text)}
-            if any(f"{n} {when.start.year}" in said for n in names):
-                return 1
-            return 1 if first <= p.date <= last and not said else 2
-        if named & years:
-            return 1
-        return 1 if first <= p.date <= last and not named else 2
-
-    tiers = {p.chunk_id: tier(p) for p in passages}
-    ranked = sorted(passages, key=lambda p: tiers[p.chunk_id])
-    if ranked and tiers[ranked[0].chunk_id] < 2:  # about another time: left out while anything fits the period
-        ranked = [p for p in ranked if tiers[p.chunk_id] < 2]
-    return [replace(p, rank=n) for n, p in enumerate(ranked, start=1)] if ranked != passages else passages
-
-
-def time_view(retriever: Retriever, when: TimeQuery, as_of: dt.date) -> Retriever:
-    """The retriever view a time in the question asks for: an asked period (softly, see `Retriever.filtered`), or
-    for 'saat ini' as of a past date, what was published by then. A view already bounded by dates stays as is."""
-    if retriever.since or retriever.until:
-        return retriever
-    if when.start is not None and when.end is not None:
-        years = [str(y) for y in range(when.start.year, when.end.year + 1)][:30]
-        until = when.end + slack(when)
-        return retriever.filtered(since=when.start.isoformat(), until=until.isoformat(), soft=True, mentions=years)
-    newest = (retriever.store.manifest.get("date_range") or {}).get("max") or ""
-    if when.latest and newest > as_of.isoformat():  # what was published after as_of was not yet news
-        return retriever.filtered(until=as_of.isoformat(), soft=True)
-    return retriever
-
-
-def time_order(passages: list[Passage], when: TimeQuery, whole: Callable[[Passage], bool]) -> list[Passage]:
-    """Retrieved passages ordered (and thinned) for the question's time: newest first for 'saat ini', the period's
-    own passages first for a period."""
-    return newest_first(passages, whole) if when.latest else prefer_period(passages, when, whole)

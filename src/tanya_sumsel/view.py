@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .subject import WHOLE_ARTICLE_WORDS
+from .ingest import WHOLE_ARTICLE_WORDS
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ import os
 import sys
 from pathlib import Path
 
-from tanya_sumsel.cli import main
+from tanya_sumsel.app.cli import main
 
 if __name__ == "__main__":
     # This project's folder is the home (corpus/ and index/ beside this file) unless TANYA_HOME says otherwise.

@@ -11,12 +11,12 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from tanya_sumsel.bm25 import BM25Index
-from tanya_sumsel.evaluate import eval_settings
-from tanya_sumsel.index import build_index
-from tanya_sumsel.retrieve import fuse, load_retriever
+from tanya_sumsel.evaluation import eval_settings
+from tanya_sumsel.indexing.build import build_index
+from tanya_sumsel.lang.normalize import STOPWORDS, terms, tokens
+from tanya_sumsel.retrieval.retriever import fuse, load_retriever
 from tanya_sumsel.settings import Settings
-from tanya_sumsel.textnorm import STOPWORDS, terms, tokens
+from tanya_sumsel.stores.bm25 import BM25Index
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "facqa-dev"
 

@@ -20,18 +20,18 @@ from typing import Any
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "clickid-news-2019" / "articles.jsonl"
 STAGES = [  # (module, function, label)
-    ("tanya_sumsel.retrieve", "rerank", "rerank"),
-    ("tanya_sumsel.retrieve", "text_rows", "text_rows (BM25's candidates, during embed_query)"),
-    ("tanya_sumsel.rerank", "text_rows", "rerank.text_rows (the others)"),
-    ("tanya_sumsel.rerank", "span_rows", "span_features (within text_rows)"),
-    ("tanya_sumsel.rerank", "score", "rerank.span_model"),
-    ("tanya_sumsel.rerank", "terms", "rerank.terms"),
-    ("tanya_sumsel.generate", "compose", "compose"),
-    ("tanya_sumsel.answer", "extract", "compose.short_answer"),
-    ("tanya_sumsel.answer", "rank_sentences", "compose.rank_sentences"),
-    ("tanya_sumsel.answer", "answer_features", "compose.abstain_features"),
-    ("tanya_sumsel.generate", "over_time", "over_time"),
-    ("tanya_sumsel.generate", "parse_time", "parse_time"),
+    ("tanya_sumsel.retrieval.retriever", "rerank", "rerank"),
+    ("tanya_sumsel.retrieval.retriever", "text_rows", "text_rows (BM25's candidates, during embed_query)"),
+    ("tanya_sumsel.retrieval.rerank", "text_rows", "rerank.text_rows (the others)"),
+    ("tanya_sumsel.retrieval.rerank", "span_rows", "span_features (within text_rows)"),
+    ("tanya_sumsel.retrieval.rerank", "score", "rerank.span_model"),
+    ("tanya_sumsel.retrieval.rerank", "terms", "rerank.terms"),
+    ("tanya_sumsel.generation.chain", "compose", "compose"),
+    ("tanya_sumsel.reading.rules", "extract", "compose.short_answer"),
+    ("tanya_sumsel.reading.rules", "rank_sentences", "compose.rank_sentences"),
+    ("tanya_sumsel.reading.rules", "answer_features", "compose.abstain_features"),
+    ("tanya_sumsel.generation.chain", "over_time", "over_time"),
+    ("tanya_sumsel.generation.chain", "parse_time", "parse_time"),
 ]
 
 
@@ -62,7 +62,7 @@ def main() -> None:
         lines = SHARED.read_text(encoding="utf-8").splitlines()[: args.queries]
         questions = [json.loads(x)["title"] for x in lines]
     from tanya_sumsel import answer
-    from tanya_sumsel.retrieve import load_retriever
+    from tanya_sumsel.retrieval.retriever import load_retriever
     from tanya_sumsel.settings import Settings
 
     settings = Settings.from_env(corpus_dir=args.corpus, index_dir=args.index)

@@ -22,10 +22,10 @@ sys.path.insert(0, str(ROOT))
 
 from tests.websites import STORIES, Site, Story  # noqa: E402
 
-from tanya_sumsel.cli_feeds import _bar  # noqa: E402
-from tanya_sumsel.embed import load_embedder  # noqa: E402
-from tanya_sumsel.feeds import add, update_feeds  # noqa: E402
-from tanya_sumsel.index import build_index  # noqa: E402
+from tanya_sumsel.app.cli_feeds import _bar  # noqa: E402
+from tanya_sumsel.embedding.embedder import load_embedder  # noqa: E402
+from tanya_sumsel.indexing.build import build_index  # noqa: E402
+from tanya_sumsel.indexing.feeds import add, update_feeds  # noqa: E402
 from tanya_sumsel.settings import Settings  # noqa: E402
 
 PLACES = [

@@ -22,8 +22,8 @@ import json
 import math
 from pathlib import Path
 
-from tanya_sumsel.evaluate import load_questions
-from tanya_sumsel.textnorm import terms
+from tanya_sumsel.evaluation import load_questions
+from tanya_sumsel.lang.normalize import terms
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "facqa-dev"
 CLASSES = ("clean", "outranked", "no-overlap")

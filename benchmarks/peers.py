@@ -75,7 +75,7 @@ def _p(times: list[float], q: float) -> float:
 
 
 def _model_path() -> str:
-    from tanya_sumsel.e5_convert import ensure_converted
+    from tanya_sumsel.embedding.e5_convert import ensure_converted
     from tanya_sumsel.settings import Settings
 
     return str(ensure_converted(Settings.from_env().cache_dir / "models"))
@@ -116,14 +116,14 @@ def run_txtai(rows: list[dict], root: Path) -> tuple[dict, Query | None]:  # typ
 
 
 def run_tanya_build(rows: list[dict], root: Path) -> tuple[dict, Query | None]:  # type: ignore[type-arg]
-    from tanya_sumsel.index import build_index
+    from tanya_sumsel.indexing.build import build_index
     from tanya_sumsel.settings import Settings
 
     corpus = root / "corpus"
     corpus.mkdir(exist_ok=True)
     settings = Settings.from_env(corpus_dir=corpus, index_dir=root / "index")
     (corpus / "base.jsonl").write_text("\n".join(json.dumps(r) for r in rows[:-ADD]), encoding="utf-8")
-    from tanya_sumsel.embed import build_backend, load_embedder
+    from tanya_sumsel.embedding.embedder import build_backend, load_embedder
 
     load_embedder(settings).embed_documents(["pemanasan"])  # model load (and one-time export) outside the timing
     t = time.perf_counter()
@@ -139,7 +139,7 @@ def run_tanya_build(rows: list[dict], root: Path) -> tuple[dict, Query | None]: 
 def run_tanya_serve(rows: list[dict], root: Path) -> tuple[dict, Query | None]:  # type: ignore[type-arg]
     """A fresh serving process on the built index: full answers (hybrid retrieval, rerank, sentence, short answer)."""
     from tanya_sumsel import answer
-    from tanya_sumsel.retrieve import load_retriever
+    from tanya_sumsel.retrieval.retriever import load_retriever
     from tanya_sumsel.settings import Settings
 
     settings = Settings.from_env(corpus_dir=root / "corpus", index_dir=root / "index")

@@ -15,11 +15,11 @@ import time
 from pathlib import Path
 
 from tanya_sumsel import answer
-from tanya_sumsel.chunk import chunk_article
-from tanya_sumsel.corpus_folder import load_corpus
-from tanya_sumsel.embed import load_embedder
-from tanya_sumsel.index import build_index
-from tanya_sumsel.retrieve import load_retriever
+from tanya_sumsel.corpus.chunk import chunk_article
+from tanya_sumsel.corpus.folder import load_corpus
+from tanya_sumsel.embedding.embedder import load_embedder
+from tanya_sumsel.indexing.build import build_index
+from tanya_sumsel.retrieval.retriever import load_retriever
 from tanya_sumsel.settings import Settings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "clickid-news-2019" / "articles.jsonl"

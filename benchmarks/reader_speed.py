@@ -19,11 +19,11 @@ import time
 from corpora import DATA, ROOT, serving_corpus
 
 from tanya_sumsel import answer
-from tanya_sumsel.ask import pin_query_threads
-from tanya_sumsel.evaluate import eval_settings
-from tanya_sumsel.index import build_index
-from tanya_sumsel.lc_retriever import TanyaRetriever
-from tanya_sumsel.retrieve import load_retriever
+from tanya_sumsel.evaluation import eval_settings
+from tanya_sumsel.indexing.build import build_index
+from tanya_sumsel.integrations.langchain import TanyaRetriever
+from tanya_sumsel.pipeline import pin_query_threads
+from tanya_sumsel.retrieval.retriever import load_retriever
 from tanya_sumsel.settings import Settings
 
 SHARED = ROOT.parent / "shared"
@@ -45,8 +45,8 @@ def torch_reader(settings: Settings):  # type: ignore[no-untyped-def]
     from safetensors.torch import load_file
     from transformers import AutoTokenizer, BertForQuestionAnswering
 
-    from tanya_sumsel.e5_convert import ensure_converted
-    from tanya_sumsel.reader_export import shipped
+    from tanya_sumsel.embedding.e5_convert import ensure_converted
+    from tanya_sumsel.reading.export import shipped
 
     torch.set_num_threads(1)
     folder = ensure_converted(settings.cache_dir / "models")

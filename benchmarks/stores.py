@@ -28,12 +28,12 @@ from pathlib import Path
 import numpy as np
 
 from tanya_sumsel import answer
-from tanya_sumsel.evaluate import eval_settings, evaluate
-from tanya_sumsel.index import build_index
-from tanya_sumsel.retrieve import Retriever, load_retriever
+from tanya_sumsel.evaluation import eval_settings, evaluate
+from tanya_sumsel.indexing.build import build_index
+from tanya_sumsel.retrieval.retriever import Retriever, load_retriever
 from tanya_sumsel.settings import Settings
-from tanya_sumsel.storage import open_writer
-from tanya_sumsel.store_local import LocalReader
+from tanya_sumsel.stores.choose import open_writer
+from tanya_sumsel.stores.local.store import LocalReader
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -19,12 +19,13 @@ import time
 
 from corpora import DATA, serving_corpus
 
-from tanya_sumsel import answer, generate
-from tanya_sumsel.evaluate import eval_settings
-from tanya_sumsel.index import build_index
-from tanya_sumsel.retrieve import load_retriever
+from tanya_sumsel import answer
+from tanya_sumsel.evaluation import eval_settings
+from tanya_sumsel.generation import chain as generate
+from tanya_sumsel.indexing.build import build_index
+from tanya_sumsel.retrieval.retriever import load_retriever
+from tanya_sumsel.retrieval.time import time_view
 from tanya_sumsel.settings import Settings
-from tanya_sumsel.timeview import time_view
 
 
 def main() -> None:

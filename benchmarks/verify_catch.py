@@ -14,11 +14,11 @@ import argparse
 import random
 from pathlib import Path
 
-from tanya_sumsel.chunk import split_sentences
-from tanya_sumsel.evaluate import eval_settings, load_questions
-from tanya_sumsel.generate import assemble
-from tanya_sumsel.index import build_index
-from tanya_sumsel.retrieve import load_retriever
+from tanya_sumsel.corpus.chunk import split_sentences
+from tanya_sumsel.evaluation import eval_settings, load_questions
+from tanya_sumsel.generation.chain import assemble
+from tanya_sumsel.indexing.build import build_index
+from tanya_sumsel.retrieval.retriever import load_retriever
 from tanya_sumsel.settings import Settings
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "facqa-dev"

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tanya_sumsel.embed import Embedder, load_embedder
-from tanya_sumsel.index import build_index
+from tanya_sumsel.embedding.embedder import Embedder, load_embedder
+from tanya_sumsel.indexing.build import build_index
 from tanya_sumsel.settings import Settings
 
 # The tests' web sites are loopback servers, which the fetcher refuses unless allowed (issue #35); the tests of the

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from tanya_sumsel.textnorm import terms
+from tanya_sumsel.lang.normalize import terms
 
 
 class HashEmbedder:

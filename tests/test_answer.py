@@ -4,7 +4,7 @@ import pytest
 
 from tanya_sumsel import TanyaRetriever, answer
 from tanya_sumsel.errors import InputError
-from tanya_sumsel.question import question_type
+from tanya_sumsel.question.kind import question_type
 
 # Where the learned reader (the default, reader v2) still declines or misreads, the case is a strict xfail: the test
 # says so when a retrained reader gets it right. The rules answered these (TANYA_READER=rules)
@@ -44,7 +44,7 @@ def test_questions_are_answered_with_valid_citations(built, question, expected) 
         article = next(p for p in ans.passages if p.article_id == c.article_id)
         assert article.title
     # the quote is the exact span of the article text
-    from tanya_sumsel.storage import open_reader
+    from tanya_sumsel.stores.choose import open_reader
 
     store = open_reader(built)
     for c in ans.citations:

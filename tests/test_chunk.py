@@ -1,5 +1,5 @@
-from tanya_sumsel.chunk import chunk_article, split_sentences
-from tanya_sumsel.ingest import make_article
+from tanya_sumsel.corpus.chunk import chunk_article, split_sentences
+from tanya_sumsel.corpus.ingest import make_article
 
 
 def test_abbreviations_titles_and_numbers_do_not_split() -> None:

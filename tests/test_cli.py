@@ -9,7 +9,7 @@ import pytest
 
 def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "tanya_sumsel.cli", *args],
+        [sys.executable, "-m", "tanya_sumsel", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -70,7 +70,7 @@ def test_exit_codes_and_messages(built, tmp_path, args, code, message) -> None:
 def test_chat_loop_keeps_context(built, tmp_path) -> None:
     env = {**os.environ, "TANYA_CORPUS_DIR": str(built.corpus_dir), "TANYA_INDEX_DIR": str(built.index_dir)}
     out = subprocess.run(
-        [sys.executable, "-m", "tanya_sumsel.cli", "chat"],
+        [sys.executable, "-m", "tanya_sumsel", "chat"],
         input="Siapa Sekda Sumsel?\nApa isi laporannya?\nkeluar\n",
         cwd=tmp_path,
         capture_output=True,
@@ -87,7 +87,7 @@ def test_chat_loop_keeps_context(built, tmp_path) -> None:
 def test_output_into_a_closed_pipe_ends_quietly(built, tmp_path) -> None:
     """`tanya-sumsel info | head`: the reader closing the pipe is no error and prints no traceback."""
     env = {**os.environ, "TANYA_CORPUS_DIR": str(built.corpus_dir), "TANYA_INDEX_DIR": str(built.index_dir)}
-    script = f"({sys.executable} -m tanya_sumsel.cli info; echo rc=$? >&2) | (exec <&-; sleep 0)"
+    script = f"({sys.executable} -m tanya_sumsel info; echo rc=$? >&2) | (exec <&-; sleep 0)"
     out = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert "Traceback" not in out.stderr and "BrokenPipeError" not in out.stderr, out.stderr
     assert "rc=0" in out.stderr

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tanya_sumsel import cli_feeds
-from tanya_sumsel.cli import main
-from tanya_sumsel.feeds import add
+from tanya_sumsel.app import cli_feeds
+from tanya_sumsel.app.cli import main
+from tanya_sumsel.indexing.feeds import add
 from tanya_sumsel.settings import Settings
 
 from .fakes import HashEmbedder

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tanya_sumsel.corpus_folder import load_corpus
-from tanya_sumsel.dates import event_dates, parse_date, url_date
+from tanya_sumsel.corpus.folder import load_corpus
+from tanya_sumsel.lang.dates import event_dates, parse_date, url_date
 
 
 @pytest.mark.parametrize(

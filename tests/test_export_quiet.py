@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tanya_sumsel.e5_convert import converted_folder, e5_source
-from tanya_sumsel.embed_onnx import _export
-from tanya_sumsel.export_quiet import CHECKED, quiet_export
+from tanya_sumsel.embedding.e5_convert import converted_folder, e5_source
+from tanya_sumsel.embedding.export_quiet import CHECKED, quiet_export
+from tanya_sumsel.embedding.onnx_build import _export
 from tanya_sumsel.settings import Settings
 
 pytestmark = pytest.mark.slow

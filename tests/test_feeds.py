@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tanya_sumsel.corpus_folder import load_corpus
+from tanya_sumsel.corpus.folder import load_corpus
 from tanya_sumsel.errors import InputError
-from tanya_sumsel.feeds import add, list_feeds, update_feeds
-from tanya_sumsel.index import build_index
+from tanya_sumsel.indexing.build import build_index
+from tanya_sumsel.indexing.feeds import add, list_feeds, update_feeds
 from tanya_sumsel.settings import Settings
-from tanya_sumsel.storage import open_reader
+from tanya_sumsel.stores.choose import open_reader
 
 from .conftest import SEED
 from .fakes import HashEmbedder

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tanya_sumsel.corpus.fetch import Fetcher
 from tanya_sumsel.errors import FetchError
-from tanya_sumsel.fetch import Fetcher
 from tanya_sumsel.settings import Settings
 
 from .websites import Site

@@ -41,7 +41,7 @@ def test_cli_ask_takes_the_filters(sumsel: Settings) -> None:
         [
             sys.executable,
             "-m",
-            "tanya_sumsel.cli",
+            "tanya_sumsel.app.cli",
             "ask",
             "Siapa Wakil Gubernur Sumsel?",
             *args,
@@ -55,7 +55,7 @@ def test_cli_ask_takes_the_filters(sumsel: Settings) -> None:
     assert proc.returncode == 0, proc.stderr[-1500:]
     assert "Mawardi Yahya" in proc.stdout and "2019" in proc.stdout
     bad = subprocess.run(
-        [sys.executable, "-m", "tanya_sumsel.cli", "ask", "Siapa Wagub?", *args, "--since", "31/2/2026"],
+        [sys.executable, "-m", "tanya_sumsel", "ask", "Siapa Wagub?", *args, "--since", "31/2/2026"],
         capture_output=True,
         text=True,
         timeout=300,
@@ -66,20 +66,20 @@ def test_cli_ask_takes_the_filters(sumsel: Settings) -> None:
 def test_info_counts_articles_per_month(sumsel: Settings) -> None:
     args = ["--corpus", str(sumsel.corpus_dir), "--index", str(sumsel.index_dir)]
     proc = subprocess.run(
-        [sys.executable, "-m", "tanya_sumsel.cli", "info", *args, "--json"], capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "tanya_sumsel", "info", *args, "--json"], capture_output=True, text=True, timeout=300
     )
     assert proc.returncode == 0, proc.stderr[-1500:]
     per_month = json.loads(proc.stdout)["articles_per_month"]
     assert per_month["2019-09"] == 2 and per_month["2026-01"] == 5 and sum(per_month.values()) == 32
     assert list(per_month) == sorted(per_month)
     text = subprocess.run(
-        [sys.executable, "-m", "tanya_sumsel.cli", "info", *args], capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "tanya_sumsel", "info", *args], capture_output=True, text=True, timeout=300
     ).stdout
     assert "Per bulan" in text and "2019-09  " in text
 
 
 def test_an_undated_article_is_left_out_by_either_bound() -> None:
-    from tanya_sumsel.view import Catalog, ViewSpec
+    from tanya_sumsel.stores.view import Catalog, ViewSpec
 
     # articles: (id, date, outlet, words, years named); chunks: (chunk id, article id, days mentioned)
     catalog = Catalog.from_rows(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tanya_sumsel.followup import standalone, topic
+from tanya_sumsel.question.followup import standalone, topic
 
 SEKDA = [("Siapa Sekda Sumsel?", "Jawaban singkat: Dr. Drs. H. Edward Candra, MH [1]")]
 

@@ -15,9 +15,9 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel, G
 from langchain_core.messages import AIMessage
 
 from tanya_sumsel import Answer, Assistant, answer
-from tanya_sumsel.generate import format_passages, make_chain, stream_answer
-from tanya_sumsel.retrieve import load_retriever
-from tanya_sumsel.verify import verify
+from tanya_sumsel.generation.chain import format_passages, make_chain, stream_answer
+from tanya_sumsel.generation.verify import verify
+from tanya_sumsel.retrieval.retriever import load_retriever
 
 SEKDA = "Sekretaris Daerah Sumsel adalah Dr. Drs. H. Edward Candra, MH [1]."
 
@@ -229,7 +229,7 @@ def test_followup_condensed_by_llm(built) -> None:
 
 
 def test_verify_reports_each_problem() -> None:
-    from tanya_sumsel.results import Passage
+    from tanya_sumsel.types import Passage
 
     p = Passage(1, 1.0, 1, "a", "t", None, None, None, None, "Banjir merendam 320 rumah di Muara Enim.", 0, 40)
     checked = verify("Banjir merendam 320 rumah [1]. Korban 12 orang [1]. Ada [3] penanda salah.", [p])

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from tanya_sumsel.errors import InputError
-from tanya_sumsel.index import build_index
-from tanya_sumsel.local_files import current_generation
+from tanya_sumsel.indexing.build import build_index
 from tanya_sumsel.settings import Settings
-from tanya_sumsel.storage import open_reader
+from tanya_sumsel.stores.choose import open_reader
+from tanya_sumsel.stores.local.files import current_generation
 
 from .conftest import DATA, ROOT, CountingEmbedder, make_corpus
 
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.slow  # real processes throughout
 def cli(*args: str, cwd: Path | None = None, timeout: float = 300, **env: str) -> subprocess.CompletedProcess[str]:
     """`tanya-sumsel ARGS` as a real process."""
     return subprocess.run(
-        [sys.executable, "-m", "tanya_sumsel.cli", *args],
+        [sys.executable, "-m", "tanya_sumsel", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -50,12 +50,12 @@ def test_a_malformed_auth_refuses_to_start(tmp_path) -> None:
 
 
 def test_auth_file_users_log_in_with_their_own_passwords(tmp_path) -> None:
-    from tanya_sumsel.serve import make_auth
+    from tanya_sumsel.app.serve import make_auth
 
     lines = []
     for user, password in (("redaksi", "rahasia"), ("humas", "sandi-lain")):
         made = subprocess.run(
-            [sys.executable, "-m", "tanya_sumsel.cli", "hash-password", user],
+            [sys.executable, "-m", "tanya_sumsel", "hash-password", user],
             input=password + "\n",
             capture_output=True,
             text=True,
@@ -71,10 +71,10 @@ def test_auth_file_users_log_in_with_their_own_passwords(tmp_path) -> None:
     assert not check("redaksi", "sandi-lain") and not check("tamu", "rahasia") and not check("humas", "")
     with pytest.raises(InputError, match="pengguna:sandi"):
         make_auth(Settings.from_env(auth="redaksi:"))
-    from tanya_sumsel.access import operator_check, roles
+    from tanya_sumsel.app.access import operator_check, roles
 
     made = subprocess.run(
-        [sys.executable, "-m", "tanya_sumsel.cli", "hash-password", "kepala", "--operator"],
+        [sys.executable, "-m", "tanya_sumsel", "hash-password", "kepala", "--operator"],
         input="kunci\n",
         capture_output=True,
         text=True,
@@ -184,7 +184,7 @@ def test_builds_killed_at_random_points_keep_the_previous_index_and_resume(fresh
             r = {**r, "id": f"{r['id']}-{copy}", "text": f"{r['text']} (Salinan arsip {copy}.)"}
             (fresh.corpus_dir / f"{r['id']}.jsonl").write_text(json.dumps(r) + "\n", encoding="utf-8")
     env = {**os.environ, "TANYA_EMBED_BATCH_SIZE": "2"}  # a commit every 4 chunks
-    args = [sys.executable, "-m", "tanya_sumsel.cli", "index", "--corpus", str(fresh.corpus_dir)]
+    args = [sys.executable, "-m", "tanya_sumsel", "index", "--corpus", str(fresh.corpus_dir)]
     args += ["--index", str(fresh.index_dir)]
     rng = random.Random(12)
     cached: list[int] = [0]
@@ -273,7 +273,7 @@ def test_app_py_from_another_folder_explains_a_busy_port(tmp_path) -> None:
 
 
 def test_ctrl_c_during_a_first_build_says_there_is_no_index_yet(fresh) -> None:
-    args = [sys.executable, "-m", "tanya_sumsel.cli", "index", "--corpus", str(fresh.corpus_dir)]
+    args = [sys.executable, "-m", "tanya_sumsel", "index", "--corpus", str(fresh.corpus_dir)]
     proc = subprocess.Popen(
         [*args, "--index", str(fresh.index_dir)],
         env={**os.environ, "TANYA_EMBED_BATCH_SIZE": "1"},

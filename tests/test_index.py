@@ -4,12 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from tanya_sumsel.embed import E5_INT8_ID
+from tanya_sumsel.embedding.embedder import E5_INT8_ID
 from tanya_sumsel.errors import IndexMismatchError
-from tanya_sumsel.index import build_index, check_compatible
-from tanya_sumsel.local_files import current_generation, read_manifest
-from tanya_sumsel.retrieve import Retriever
-from tanya_sumsel.storage import open_reader
+from tanya_sumsel.indexing.build import build_index, check_compatible
+from tanya_sumsel.retrieval.retriever import Retriever
+from tanya_sumsel.stores.choose import open_reader
+from tanya_sumsel.stores.local.files import current_generation, read_manifest
 
 from .conftest import CountingEmbedder
 

@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from tanya_sumsel.corpus_folder import load_corpus
-from tanya_sumsel.dates import parse_date
+from tanya_sumsel.corpus.folder import load_corpus
 from tanya_sumsel.errors import CorpusError
+from tanya_sumsel.lang.dates import parse_date
 
 from .conftest import SEED
 

@@ -19,10 +19,10 @@ import numpy as np
 import pytest
 
 from tanya_sumsel.errors import DatabaseError
-from tanya_sumsel.index import build_index
-from tanya_sumsel.retrieve import Retriever
+from tanya_sumsel.indexing.build import build_index
+from tanya_sumsel.retrieval.retriever import Retriever
 from tanya_sumsel.settings import Settings
-from tanya_sumsel.storage import live_generation, open_reader, problems
+from tanya_sumsel.stores.choose import live_generation, open_reader, problems
 
 from .conftest import SEED, make_corpus
 from .fakes import HashEmbedder
@@ -219,7 +219,7 @@ def test_cli_index_with_the_server_killed_midway_is_one_line_exit_1_then_recover
     corpus = corpus_of(tmp_path, 1000)
     shutil.copy(SEED, corpus / SEED.name)
     env = {**os.environ, "TANYA_DATABASE_URL": own_server.uri("tanya"), "TANYA_EMBED_BATCH_SIZE": "8"}
-    cmd = [sys.executable, "-m", "tanya_sumsel.cli", "index", "--corpus", str(corpus), "--index", str(tmp_path / "i")]
+    cmd = [sys.executable, "-m", "tanya_sumsel", "index", "--corpus", str(corpus), "--index", str(tmp_path / "i")]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stderr is not None
     err = _read_until_embedding(proc.stderr, 0.2)  # a fifth of the chunks written inside the build's transaction
@@ -233,7 +233,7 @@ def test_cli_index_with_the_server_killed_midway_is_one_line_exit_1_then_recover
     own_server.start()
     again = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0 and "Ditambah 1003" in again.stdout, again.stderr
-    ask = [sys.executable, "-m", "tanya_sumsel.cli", "ask", "Siapa Sekda Sumsel?", "--json"]
+    ask = [sys.executable, "-m", "tanya_sumsel", "ask", "Siapa Sekda Sumsel?", "--json"]
     got = subprocess.run(
         [*ask, "--corpus", str(corpus), "--index", str(tmp_path / "i")],
         env=env,

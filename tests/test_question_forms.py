@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tanya_sumsel.question_forms import as_the_passages_say, reader_question, written_out
+from tanya_sumsel.question.forms import as_the_passages_say, reader_question, written_out
 
 SEED_SENTENCE = "Sekretaris Daerah Sumsel, Dr. Drs. H. Edward Candra, MH, membuka rapat koordinasi di Griya Agung."
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tanya_sumsel.ask import validate_question
 from tanya_sumsel.errors import InputError
+from tanya_sumsel.pipeline import validate_question
 from tanya_sumsel.settings import Settings
 
 

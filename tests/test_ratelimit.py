@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tanya_sumsel.ratelimit import RateLimiter, message
+from tanya_sumsel.app.ratelimit import RateLimiter, message
 
 
 def test_the_window_slides_per_client() -> None:

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from tanya_sumsel import answer
-from tanya_sumsel.reader import Window, load_reader
-from tanya_sumsel.results import Passage
+from tanya_sumsel.reading.reader import Window, load_reader
 from tanya_sumsel.settings import Settings
+from tanya_sumsel.types import Passage
 
 MISSES = "the learned reader v2 (two epochs on 2 CPU cores) misses this one; issue #31 tracks it"
 # (question, a fact the answer must state and quote) over the founding article; written for this test. The ones the
@@ -78,8 +78,8 @@ def test_int8_graph_agrees_with_the_trained_torch_weights(learned: Settings) -> 
     from safetensors.torch import load_file
     from transformers import AutoModel
 
-    from tanya_sumsel.e5_convert import ensure_converted
-    from tanya_sumsel.reader_export import shipped
+    from tanya_sumsel.embedding.e5_convert import ensure_converted
+    from tanya_sumsel.reading.export import shipped
 
     reader = load_reader(learned)
     assert reader is not None
@@ -139,7 +139,7 @@ def test_the_default_answerer_is_the_reader_and_english_goes_through_it(
 ) -> None:
     assert Settings().reader == "learned" and load_reader(built) is not None
     assert load_reader(built.replace(reader="rules")) is None
-    from tanya_sumsel import reading
+    from tanya_sumsel.reading import learned as reading
 
     read: list[str] = []
     real = reading.read_compose

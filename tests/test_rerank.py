@@ -4,9 +4,9 @@ from itertools import pairwise
 
 import pytest
 
-from tanya_sumsel.bm25 import BM25Index
-from tanya_sumsel.rerank import N_FEATURES, Candidate, rerank, rerank_features
-from tanya_sumsel.retrieve import load_retriever
+from tanya_sumsel.retrieval.rerank import N_FEATURES, Candidate, rerank, rerank_features
+from tanya_sumsel.retrieval.retriever import load_retriever
+from tanya_sumsel.stores.bm25 import BM25Index
 
 QUESTION = "Kapan Gubernur Herman Deru meresmikan Jembatan Musi VI?"
 # Two passages on the same story: the first shares more of the question's words and has the better retrieval

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tanya_sumsel.access import REFUSED, hash_password
+from tanya_sumsel.app.access import REFUSED, hash_password
 
 from .test_ui import make_corpus, start_server
 
@@ -74,7 +74,7 @@ def _state(corpus: Path, index: Path) -> dict[str, bytes]:
 
 def _an_article(corpus: Path, index: Path) -> str:
     from tanya_sumsel.settings import Settings
-    from tanya_sumsel.storage import open_reader
+    from tanya_sumsel.stores.choose import open_reader
 
     articles = open_reader(Settings.from_env(corpus_dir=corpus, index_dir=index)).articles()
     return sorted(articles)[0]

@@ -10,9 +10,9 @@ import re
 import pytest
 
 from tanya_sumsel import Assistant, Settings, answer
-from tanya_sumsel.evaluate import evaluate, token_f1
-from tanya_sumsel.short_answer import extract
-from tanya_sumsel.span_features import Context
+from tanya_sumsel.evaluation import evaluate, token_f1
+from tanya_sumsel.lang.span_features import Context
+from tanya_sumsel.reading.short_answer import extract
 
 from .conftest import DATA, SEED, cache_sharing_models
 

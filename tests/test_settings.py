@@ -55,7 +55,7 @@ def test_secrets_never_show_in_the_repr() -> None:
 @pytest.mark.slow
 def test_the_cli_refuses_a_misspelled_mode_with_exit_code_2() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "tanya_sumsel.cli", "info"],
+        [sys.executable, "-m", "tanya_sumsel", "info"],
         capture_output=True,
         text=True,
         timeout=120,

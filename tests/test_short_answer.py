@@ -5,11 +5,12 @@ import numpy as np
 import pytest
 
 from tanya_sumsel import answer
-from tanya_sumsel.entities import TOKEN
-from tanya_sumsel.question import question_type
-from tanya_sumsel.short_answer import extract
-from tanya_sumsel.span_features import FEATURE_NAMES, N_FEATURES, Context, F, features, parse_question
-from tanya_sumsel.storage import open_reader
+from tanya_sumsel.lang.entities import TOKEN
+from tanya_sumsel.lang.span_columns import FEATURE_NAMES, N_FEATURES, F
+from tanya_sumsel.lang.span_features import Context, features, parse_question
+from tanya_sumsel.question.kind import question_type
+from tanya_sumsel.reading.short_answer import extract
+from tanya_sumsel.stores.choose import open_reader
 
 # Where the learned reader (the default, reader v2) still declines or misreads, the case is a strict xfail: the test
 # says so when a retrained reader gets it right. The rules answered these (TANYA_READER=rules)

@@ -8,11 +8,11 @@ import logging
 
 import pytest
 
-from tanya_sumsel import textnorm
-from tanya_sumsel.chunk import split_sentences
-from tanya_sumsel.index import build_index
+from tanya_sumsel.corpus.chunk import split_sentences
+from tanya_sumsel.indexing.build import build_index
+from tanya_sumsel.lang import normalize as textnorm
+from tanya_sumsel.lang.stem_cache import load_stems, save_stems, stem_file
 from tanya_sumsel.settings import Settings
-from tanya_sumsel.stem_cache import load_stems, save_stems, stem_file
 
 from .fakes import HashEmbedder
 

@@ -10,14 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tanya_sumsel.bm25 import BM25Index
 from tanya_sumsel.errors import IndexMissingError, TanyaError
-from tanya_sumsel.index import build_index
-from tanya_sumsel.lc_retriever import TanyaRetriever
-from tanya_sumsel.retrieve import Retriever, load_retriever
+from tanya_sumsel.indexing.build import build_index
+from tanya_sumsel.integrations.langchain import TanyaRetriever
+from tanya_sumsel.lang.normalize import terms
+from tanya_sumsel.retrieval.retriever import Retriever, load_retriever
 from tanya_sumsel.settings import Settings
-from tanya_sumsel.storage import live_generation, live_manifest, open_reader, open_writer, problems, store_kind
-from tanya_sumsel.textnorm import terms
+from tanya_sumsel.stores.bm25 import BM25Index
+from tanya_sumsel.stores.choose import live_generation, live_manifest, open_reader, open_writer, problems, store_kind
 
 from .conftest import make_corpus
 from .fakes import HashEmbedder
@@ -90,7 +90,7 @@ def test_keyword_search_scores_match_the_reference_bm25(store_settings: Settings
     ids = sorted(cid for cid, _, _ in store.catalog_rows()[1])
     arts = store.articles()
     chunks = store.chunks(ids)
-    from tanya_sumsel.chunk import chunk_article
+    from tanya_sumsel.corpus.chunk import chunk_article
 
     # the reference: BM25Index over the chunk terms as the build computes them
     by_span = {(c.article_id, c.start): cid for cid, c in chunks.items()}
@@ -186,7 +186,7 @@ def test_retriever_and_langchain_retriever_work_on_the_store(store_settings: Set
     view = retriever.filtered(since="2026-01-01", until="2026-12-31")
     assert all((p.date or "") >= "2026" for p in view.search(QUESTIONS[1], 3))
 
-    import tanya_sumsel.retrieve as retrieve_mod
+    import tanya_sumsel.retrieval.retriever as retrieve_mod
 
     key = (store_settings.database_url or str(Path(store_settings.index_dir).resolve()), store_settings.embed_model)
     retrieve_mod._LOADED[key] = (retriever.store.generation, retriever)  # the fake embedder, not a model load

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from tanya_sumsel import answer
-from tanya_sumsel.index import build_index
-from tanya_sumsel.retrieve import Retriever
+from tanya_sumsel.indexing.build import build_index
+from tanya_sumsel.retrieval.retriever import Retriever
 from tanya_sumsel.settings import Settings
-from tanya_sumsel.storage import open_reader
+from tanya_sumsel.stores.choose import open_reader
 
 from .conftest import DATA, SEED
 from .test_cli import run

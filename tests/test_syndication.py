@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from tanya_sumsel import Settings, answer
-from tanya_sumsel.embed import Embedder
-from tanya_sumsel.index import build_index
-from tanya_sumsel.local_files import current_generation
-from tanya_sumsel.retrieve import load_retriever
-from tanya_sumsel.syndication import clusters, signature
+from tanya_sumsel.corpus.syndication import clusters, signature
+from tanya_sumsel.embedding.embedder import Embedder
+from tanya_sumsel.indexing.build import build_index
+from tanya_sumsel.retrieval.retriever import load_retriever
+from tanya_sumsel.stores.local.files import current_generation
 
 from .conftest import OTHER_ARTICLES, SEED, needs_shared
 

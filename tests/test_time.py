@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from tanya_sumsel import Settings, TanyaRetriever, answer
-from tanya_sumsel.embed import Embedder
-from tanya_sumsel.evaluate import evaluate
-from tanya_sumsel.index import build_index
-from tanya_sumsel.timeexpr import parse_time
+from tanya_sumsel.embedding.embedder import Embedder
+from tanya_sumsel.evaluation import evaluate
+from tanya_sumsel.indexing.build import build_index
+from tanya_sumsel.question.time import parse_time
 
 from .conftest import SEED, cache_sharing_models, needs_shared
 

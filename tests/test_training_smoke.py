@@ -80,7 +80,7 @@ def test_every_training_script_runs_on_tiny_data(embedder, tmp_path: Path) -> No
             "questions.jsonl": model["training"]["data"]["questions.jsonl"],
         }
         assert len(model["training"]["data"]["corpus.jsonl"]) == 64  # a SHA-256 of the data it was trained on
-    from tanya_sumsel.span_features import FEATURE_NAMES
+    from tanya_sumsel.lang.span_columns import FEATURE_NAMES
 
     # the span scorer lists the columns it was trained on, which is what the package checks before loading it
     assert json.loads(short.read_text(encoding="utf-8"))["features"] == list(FEATURE_NAMES)
@@ -155,7 +155,9 @@ def test_the_reader_calibration_runs_on_tiny_data(embedder, tmp_path: Path) -> N
     corpus, questions = tiny_facqa(tmp_path)
     idk = tiny_idk(tmp_path / "idk", corpus, questions)
     record = tmp_path / "reader.json"
-    record.write_text((ROOT / "src/tanya_sumsel/reader/reader.json").read_text(encoding="utf-8"), encoding="utf-8")
+    record.write_text(
+        (ROOT / "src/tanya_sumsel/reading/model/reader.json").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     out = run_script("calibrate_reader.py", "--facqa", str(tmp_path), "--idk", str(idk), "--record", str(record))
     assert "threshold" in out.stdout and "idk-mrc-valid-unanswerable" in out.stdout, out.stdout
     written = json.loads(record.read_text(encoding="utf-8"))

@@ -53,7 +53,7 @@ def start_server(root: Path, corpus: Path, **env_extra: str) -> tuple[subprocess
         **env_extra,
     }
     log = open(root / f"server-{port}.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "tanya_sumsel.cli", "serve"], env=env, stdout=log, stderr=log)
+    proc = subprocess.Popen([sys.executable, "-m", "tanya_sumsel", "serve"], env=env, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.time() + 300
     while time.time() < deadline:
@@ -102,7 +102,7 @@ def test_login_required_when_auth_is_set(tmp_path, server) -> None:
 
 
 def test_upload_checks_and_delete(fresh, tmp_path) -> None:
-    from tanya_sumsel.ui_corpus import delete_article, save_uploads
+    from tanya_sumsel.app.ui_corpus import delete_article, save_uploads
 
     good = tmp_path / "baru.txt"
     good.write_text("Jalan Tol Baru\nJalan tol Kayuagung dibuka Selasa (3/3/2026).", encoding="utf-8")
@@ -120,8 +120,8 @@ def test_upload_checks_and_delete(fresh, tmp_path) -> None:
     assert "✗ besar.txt" in report and "melebihi batas" in report
     assert sorted(p.name for p in (fresh.corpus_dir / "uploads").iterdir()) == ["baru.txt"]
 
-    from tanya_sumsel.index import build_index
-    from tanya_sumsel.storage import open_reader
+    from tanya_sumsel.indexing.build import build_index
+    from tanya_sumsel.stores.choose import open_reader
 
     build_index(fresh)
     article_id = next(a.id for a in open_reader(fresh).articles().values() if a.title == "Jalan Tol Baru")
@@ -133,9 +133,9 @@ def test_upload_checks_and_delete(fresh, tmp_path) -> None:
 def test_an_upload_never_replaces_another_file_and_each_file_is_judged_alone(fresh, tmp_path) -> None:
     """Issue #33 items 1 and 2: a second, different berita.jsonl used to overwrite the first (its articles then left
     the index); one bad file in a selection used to block the others."""
-    from tanya_sumsel.index import build_index
-    from tanya_sumsel.storage import open_reader
-    from tanya_sumsel.ui_corpus import save_uploads
+    from tanya_sumsel.app.ui_corpus import save_uploads
+    from tanya_sumsel.indexing.build import build_index
+    from tanya_sumsel.stores.choose import open_reader
 
     first, second = tmp_path / "a" / "berita.jsonl", tmp_path / "b" / "berita.jsonl"
     for path, title in ((first, "Pasar Baru Dibuka"), (second, "Jembatan Musi VI Diresmikan")):

@@ -38,7 +38,7 @@ def _cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
         "TANYA_FETCH_DELAY": "0",
     }
     return subprocess.run(
-        [sys.executable, "-m", "tanya_sumsel.cli", *args], env=env, capture_output=True, text=True, timeout=900
+        [sys.executable, "-m", "tanya_sumsel", *args], env=env, capture_output=True, text=True, timeout=900
     )
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tanya_sumsel.corpus_folder import load_corpus
-from tanya_sumsel.ingest import parse_file
-from tanya_sumsel.webcorpus import article_id
-from tanya_sumsel.webpage import decode_html, extract_article
+from tanya_sumsel.corpus.folder import load_corpus
+from tanya_sumsel.corpus.ingest import parse_file
+from tanya_sumsel.corpus.web import article_id
+from tanya_sumsel.corpus.webpage import decode_html, extract_article
 
 from .websites import LAYOUTS, STORIES, all_pages, page_for
 

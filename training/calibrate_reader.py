@@ -7,7 +7,7 @@ right when its span matches a gold answer (token F1 ≥ 0.5) and the question is
 lowest margin at which both unanswerable sets (FacQA strict, IDK-MRC's unanswerable) are declined at least 75% of
 the time, so the product answers as much as that honesty floor allows; a logistic fit of margin → right gives the
 probability.
-Writes `threshold` and `calibration` into `src/tanya_sumsel/reader/reader.json`.
+Writes `threshold` and `calibration` into `src/tanya_sumsel/reading/model/reader.json`.
 
 Usage: python training/calibrate_reader.py [--facqa DIR] [--idk DIR] [--record PATH] [--cache FILE]
 """
@@ -25,16 +25,16 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import LAST_TRAIN, training_settings
 
-from tanya_sumsel import reading
-from tanya_sumsel.ask import pin_query_threads
-from tanya_sumsel.evaluate import answer_holders, eval_settings, load_questions, token_f1
-from tanya_sumsel.index import build_index
-from tanya_sumsel.reader import load_reader
-from tanya_sumsel.retrieve import Retriever, load_retriever
+from tanya_sumsel.evaluation import answer_holders, eval_settings, load_questions, token_f1
+from tanya_sumsel.indexing.build import build_index
+from tanya_sumsel.pipeline import pin_query_threads
+from tanya_sumsel.reading import learned as reading
+from tanya_sumsel.reading.reader import load_reader
+from tanya_sumsel.retrieval.retriever import Retriever, load_retriever
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
 FLOOR = 0.75  # the share of unanswerable questions the product must decline
-RECORD = Path(__file__).resolve().parents[1] / "src" / "tanya_sumsel" / "reader" / "reader.json"
+RECORD = Path(__file__).resolve().parents[1] / "src" / "tanya_sumsel" / "reading" / "model" / "reader.json"
 
 
 def best_reading(retriever: Retriever, question: str) -> tuple[float, str]:

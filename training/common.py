@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from tanya_sumsel.ask import pin_query_threads
-from tanya_sumsel.evaluate import eval_settings
-from tanya_sumsel.index import build_index
-from tanya_sumsel.retrieve import Retriever, load_retriever
+from tanya_sumsel.evaluation import eval_settings
+from tanya_sumsel.indexing.build import build_index
+from tanya_sumsel.pipeline import pin_query_threads
+from tanya_sumsel.retrieval.retriever import Retriever, load_retriever
 from tanya_sumsel.settings import Settings
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "facqa-dev"

@@ -34,9 +34,9 @@ from safetensors.torch import load_file, save_file
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import LAST_TRAIN, sha256
 
-from tanya_sumsel.e5_convert import ensure_converted
+from tanya_sumsel.embedding.e5_convert import ensure_converted
+from tanya_sumsel.lang.normalize import EN_PHRASES, GLOSSARY, terms
 from tanya_sumsel.settings import Settings
-from tanya_sumsel.textnorm import EN_PHRASES, GLOSSARY, terms
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
 # The options a checkpoint's training depends on: resuming with any other value would mix two runs
@@ -398,7 +398,9 @@ def main() -> None:
     ap.add_argument("--max-minutes", type=float, default=110.0)
     ap.add_argument("--work", type=Path, default=Path.home() / ".cache" / "tanya-sumsel" / "reader-training")
     ap.add_argument(
-        "--out", type=Path, default=Path(__file__).resolve().parents[1] / "src/tanya_sumsel/reader/reader.safetensors"
+        "--out",
+        type=Path,
+        default=Path(__file__).resolve().parents[1] / "src/tanya_sumsel/reading/model/reader.safetensors",
     )
     args = ap.parse_args()
     began = time.monotonic()

@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 from common import LAST_TRAIN, arguments, ensemble, facqa_retriever, provenance, save, split, training_settings
 
-from tanya_sumsel.evaluate import load_questions
+from tanya_sumsel.evaluation import load_questions
 from tanya_sumsel.mlp import forward
-from tanya_sumsel.question import question_type
-from tanya_sumsel.rerank import rerank_features
-from tanya_sumsel.retrieve import fuse
+from tanya_sumsel.question.kind import question_type
+from tanya_sumsel.retrieval.rerank import rerank_features
+from tanya_sumsel.retrieval.retriever import fuse
 
 
 def examples(corpus: Path, questions: Path) -> list[tuple[int, str, np.ndarray, np.ndarray, list[str]]]:

@@ -17,11 +17,12 @@ from pathlib import Path
 import numpy as np
 from common import LAST_TRAIN, arguments, ensemble, facqa_retriever, provenance, save, split, training_settings
 
-from tanya_sumsel.evaluate import load_questions, token_f1
-from tanya_sumsel.question import question_type
-from tanya_sumsel.sentences import answer_contexts, rank_sentences
-from tanya_sumsel.span_features import FEATURE_NAMES, features, parse_question
-from tanya_sumsel.span_model import score
+from tanya_sumsel.evaluation import load_questions, token_f1
+from tanya_sumsel.lang.span_columns import FEATURE_NAMES
+from tanya_sumsel.lang.span_features import features, parse_question
+from tanya_sumsel.lang.span_model import score
+from tanya_sumsel.question.kind import question_type
+from tanya_sumsel.reading.sentences import answer_contexts, rank_sentences
 
 SETTINGS = training_settings(rerank_depth=0)  # fused order: the reranker is trained after this model
 

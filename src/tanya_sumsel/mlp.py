@@ -9,7 +9,7 @@ from importlib import resources
 
 import numpy as np
 
-from .errors import ModelFileError
+from tanya_sumsel.errors import ModelFileError
 
 
 @lru_cache(maxsize=8)

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Literal
 
-from .errors import InputError
-from .netguard import Allow
+from tanya_sumsel.errors import InputError
+from tanya_sumsel.netguard import Allow
 
 
 def _default_cache() -> Path:

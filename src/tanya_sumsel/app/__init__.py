@@ -1,0 +1,1 @@
+"""The edges: command line, Gradio UI, rendering, serving, access and the audit log."""

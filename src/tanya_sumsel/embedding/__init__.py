@@ -1,0 +1,1 @@
+"""Embedders: the `Embedder` protocol, the e5 conversion, the int8 ONNX encoders, the vector cache."""

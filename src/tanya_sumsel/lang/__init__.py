@@ -1,0 +1,1 @@
+"""Indonesian text: normalisation, stems, vocabulary, dates, entity patterns and span features."""

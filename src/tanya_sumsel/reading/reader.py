@@ -1,0 +1,138 @@
+"""The learned reader: reads the question against windows of the best passages and returns, per window, the best
+answer span and how far it beats "no answer" (SQuAD 2.0's null score), with a probability calibrated on validation
+data. Trained by `training/train_reader.py`; assembled and quantized at first use by `reader_export.py`; run here
+with onnxruntime on one thread (no torch)."""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from tanya_sumsel.embedding.onnx_query import _Rows
+from tanya_sumsel.embedding.tokenizer import EOS, E5Tokenizer
+from tanya_sumsel.settings import Settings
+from tanya_sumsel.types import Passage
+
+MAX_SPAN_TOKENS = 30
+QUESTION_TOKENS = 40
+EDGE = " \t\n.,;:!?)(\"'“”‘’[]-–—/"  # stripped from a span's ends: the answer is the words, not the punctuation
+
+
+@dataclass(frozen=True)
+class Window:
+    """A stretch of a passage the reader reads: `start`/`end` index `passage.text`."""
+
+    passage: Passage
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The reader's verdict on one window: its best span (offsets in `passage.text`, None when empty) and margin."""
+
+    window: Window
+    margin: float  # best span score minus the no-answer score
+    probability: float  # calibrated P(the span answers the question)
+    start: int | None
+    end: int | None
+
+    @property
+    def text(self) -> str:
+        """The span's characters ('' when there is none)."""
+        if self.start is None or self.end is None:
+            return ""
+        return self.window.passage.text[self.start : self.end]
+
+
+class LearnedReader:
+    """The int8 reader graph with the question encoder's word table and tokenizer (one onnxruntime thread)."""
+
+    def __init__(self, folder: Path, words: Path, record: dict, threads: int = 1) -> None:
+        import onnxruntime as ort
+
+        self.record = record  # the shipped record: its threshold and calibration can change without a new export
+        self.max_len = int(self.record["max_len"])
+        self.threshold = float(self.record["threshold"])
+        self.a, self.b = (float(x) for x in self.record.get("calibration", (1.0, 0.0)))
+        self.tokenizer = E5Tokenizer(words, self.max_len)
+        self.words = _Rows(words / "words.npy")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(str(folder / "reader.onnx"), options, providers=["CPUExecutionProvider"])
+        self._lock = threading.Lock()
+
+    def probability(self, margin: float) -> float:
+        """P(answer is right) for a margin (logistic calibration fitted on validation data)."""
+        return 1.0 / (1.0 + math.exp(-(self.a * margin + self.b)))
+
+    def read(self, question: str, windows: list[Window]) -> list[Reading]:
+        """One reading per window, in the windows' order."""
+        if not windows:
+            return []
+        q = self.tokenizer.encode(question)[:QUESTION_TOKENS]
+        q = [*q[:-1], EOS] if q[-1] != EOS else q
+        rows, spans = [], []
+        for w in windows:
+            pieces = self.tokenizer.pieces_with_offsets(w.passage.text[w.start : w.end])
+            pieces = pieces[: self.max_len - len(q) - 2]
+            rows.append([*q, EOS, *(i for i, _, _ in pieces), EOS])
+            spans.append([(w.start + a, w.start + b) for _, a, b in pieces])
+        width = max(map(len, rows))
+        ids = np.full((len(rows), width), 1, dtype=np.int64)
+        mask = np.zeros((len(rows), width), dtype=np.int64)
+        for r, row in enumerate(rows):
+            ids[r, : len(row)], mask[r, : len(row)] = row, 1
+        feeds = {"words": self.words[ids].astype(np.float32), "mask": mask}
+        with self._lock:
+            starts, ends = self.session.run(None, feeds)
+        first = len(q) + 1  # the passage's first token
+        return [self._decode(w, starts[r], ends[r], first, spans[r]) for r, w in enumerate(windows)]
+
+    def _decode(self, w: Window, s: np.ndarray, e: np.ndarray, first: int, offsets: list[tuple[int, int]]) -> Reading:
+        n = len(offsets)
+        null = float(s[0] + e[0])
+        if n == 0:
+            return Reading(w, -1e9, 0.0, None, None)
+        ps, pe = s[first : first + n], e[first : first + n]
+        best, at = -1e18, (0, 0)
+        for length in range(min(MAX_SPAN_TOKENS, n)):  # spans of `length + 1` tokens, all at once
+            total = ps[: n - length] + pe[length:]
+            i = int(total.argmax())
+            if total[i] > best:
+                best, at = float(total[i]), (i, i + length)
+        margin = best - null
+        text = w.passage.text
+        a, b = offsets[at[0]][0], offsets[at[1]][1]
+        while a < b and text[a] in EDGE:
+            a += 1
+        while b > a and text[b - 1] in EDGE:
+            b -= 1
+        if a >= b:
+            return Reading(w, margin, self.probability(margin), None, None)
+        return Reading(w, margin, self.probability(margin), a, b)
+
+
+def load_reader(settings: Settings) -> LearnedReader | None:
+    """The learned reader for these settings (None when `reader` is 'rules' or the embedder is not e5)."""
+    if settings.reader != "learned" or settings.embed_model != "e5":
+        return None
+    return _reader_in(str(settings.cache_dir))
+
+
+@lru_cache(maxsize=2)
+def _reader_in(cache_dir: str) -> LearnedReader:
+    """The reader of one model cache, resolved once per process: the folder checks and the shipped weights' hash
+    (42 MB read) are start-up work, not work for every question."""
+    from tanya_sumsel.embedding.e5_convert import converted_folder
+    from tanya_sumsel.embedding.onnx_build import ensure_int8
+    from tanya_sumsel.reading.export import ensure_reader, shipped
+
+    model_dir = converted_folder(Path(cache_dir) / "models")  # its exports only: the folder itself need not exist
+    return LearnedReader(ensure_reader(model_dir), ensure_int8(model_dir), shipped()[1])

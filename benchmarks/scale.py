@@ -24,10 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-from tanya_sumsel.corpus.ingest import Article
 from tanya_sumsel.settings import Settings
 from tanya_sumsel.stores.base import FORMAT_VERSION
 from tanya_sumsel.stores.choose import open_reader, open_writer
+from tanya_sumsel.types import Article
 
 DIM, TOPICS, PER_ARTICLE, BATCH = 384, 2000, 10, 20_000
 WIDTHS = {"nprobe": (8, 32, 64), "ef_search": (100, 200, 400)}  # IVF lists scanned; HNSW candidate list

@@ -22,6 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SEED = ROOT / "corpus" / "000_4166e72e5cd7cb12.txt"
 DATA = ROOT / "tests" / "data" / "sumsel"  # written South Sumatra articles and questions (see its README)
+# Where the learned reader (the default, reader v2) still declines or misreads, a test case is a strict xfail with
+# this reason: the test says so when a retrained reader gets it right
+MISSES = "the learned reader v2 (two epochs on 2 CPU cores) declines or misreads this one; issue #31 tracks it"
 
 OTHER_ARTICLES = {
     "banjir.txt": (

@@ -6,9 +6,8 @@ from tanya_sumsel import TanyaRetriever, answer
 from tanya_sumsel.errors import InputError
 from tanya_sumsel.question.kind import question_type
 
-# Where the learned reader (the default, reader v2) still declines or misreads, the case is a strict xfail: the test
-# says so when a retrained reader gets it right. The rules answered these (TANYA_READER=rules)
-MISSES = "the learned reader v2 declines or misreads this one; issue #31 tracks it"
+from .conftest import MISSES
+
 FOUNDING = [
     ("Siapa Sekretaris Daerah Sumsel?", "Edward Candra"),
     ("Siapa Sekda Sumsel?", "Edward Candra"),

@@ -15,7 +15,6 @@ import pytest
 from tanya_sumsel import answer
 from tanya_sumsel.corpus.chunk import chunk_article
 from tanya_sumsel.corpus.chunk_scan import SCAN_VERSION, ChunkScan, decode, encode, scan
-from tanya_sumsel.corpus.ingest import Article
 from tanya_sumsel.question.kind import question_type
 from tanya_sumsel.reading.sentences import answer_contexts, rank_sentences
 from tanya_sumsel.reading.short_answer import extract
@@ -23,7 +22,7 @@ from tanya_sumsel.retrieval.rerank import analyse, text_rows
 from tanya_sumsel.retrieval.retriever import Retriever, load_retriever
 from tanya_sumsel.settings import Settings
 from tanya_sumsel.stores.local.store import LocalReader
-from tanya_sumsel.types import Passage
+from tanya_sumsel.types import Article, Passage
 
 from .conftest import DATA, SHARED
 

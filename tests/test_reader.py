@@ -12,7 +12,8 @@ from tanya_sumsel.reading.reader import Window, load_reader
 from tanya_sumsel.settings import Settings
 from tanya_sumsel.types import Passage
 
-MISSES = "the learned reader v2 (two epochs on 2 CPU cores) misses this one; issue #31 tracks it"
+from .conftest import MISSES
+
 # (question, a fact the answer must state and quote) over the founding article; written for this test. The ones the
 # shipped reader still gets wrong are strict xfails: when a retrained reader answers them, the test says so.
 FOUNDING = [

@@ -1,9 +1,36 @@
-"""The result types every stage shares: a retrieved `Passage`, a numbered `Citation`, the final `Answer`. Plain
-frozen dataclasses (no LangChain types), so they serialize with `dataclasses.asdict` and cross every seam."""
+"""The nouns every stage shares: an `Article` read from the corpus, a retrieved `Passage`, a numbered `Citation`, the
+final `Answer`. Plain frozen dataclasses (no LangChain types), so they serialize with `dataclasses.asdict` and cross
+every seam."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article with its metadata; `text` is the body that spans refer to."""
+
+    id: str
+    title: str
+    text: str
+    source: str | None = None
+    place: str | None = None
+    date: str | None = None  # ISO yyyy-mm-dd
+    url: str | None = None
+    path: str = ""
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of everything that affects chunks and their embeddings."""
+        payload = json.dumps([self.title, self.text, self.source, self.place, self.date, self.url])
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
+
+    def to_dict(self) -> dict[str, str | None]:
+        """Plain dict (JSON-ready)."""
+        return asdict(self)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tanya_sumsel.corpus.ingest import Article, Corpus, Problem
+from tanya_sumsel.corpus.ingest import Corpus, Problem
+from tanya_sumsel.types import Article
 
 # Lower-cased, without the final period. Titles, degrees, and common Indonesian abbreviations.
 ABBREVIATIONS = frozenset(

@@ -6,8 +6,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from tanya_sumsel.corpus.ingest import HTML, SUPPORTED, Article, Corpus, Problem, parse_located
+from tanya_sumsel.corpus.ingest import HTML, SUPPORTED, Corpus, Problem, parse_located
 from tanya_sumsel.errors import CorpusError
+from tanya_sumsel.types import Article
 
 
 def iter_corpus_files(corpus_dir: Path) -> list[Path]:

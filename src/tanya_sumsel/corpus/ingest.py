@@ -6,10 +6,11 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from tanya_sumsel.lang.dates import parse_date, url_date
+from tanya_sumsel.types import Article
 
 SUPPORTED = (".txt", ".md", ".json", ".jsonl", ".html", ".htm")
 HTML = (".html", ".htm")
@@ -17,30 +18,6 @@ HTML = (".html", ".htm")
 _PIPE_DATELINE = re.compile(r"^\s*([^|\n]{2,60}?)\s*\|\s*([^\n–—-]{2,60}?)\s*[–—-]+\s*")
 # "PALEMBANG, KOMPAS.com - body" (common Indonesian dateline)
 _COMMA_DATELINE = re.compile(r"^\s*([A-Z][A-Z .'-]{2,40}),\s*([A-Za-z0-9.]+\.(?:com|id|co|net|co\.id))\s*[–—-]+\s*")
-
-
-@dataclass(frozen=True)
-class Article:
-    """One news article with its metadata; `text` is the body that spans refer to."""
-
-    id: str
-    title: str
-    text: str
-    source: str | None = None
-    place: str | None = None
-    date: str | None = None  # ISO yyyy-mm-dd
-    url: str | None = None
-    path: str = ""
-
-    @property
-    def content_hash(self) -> str:
-        """Hash of everything that affects chunks and their embeddings."""
-        payload = json.dumps([self.title, self.text, self.source, self.place, self.date, self.url])
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
-
-    def to_dict(self) -> dict[str, str | None]:
-        """Plain dict (JSON-ready)."""
-        return asdict(self)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from tanya_sumsel._version import __version__
 from tanya_sumsel.corpus.chunk import chunk_article, limit_chunks
 from tanya_sumsel.corpus.chunk_scan import encode, scan
 from tanya_sumsel.corpus.folder import files_fingerprint, load_corpus
-from tanya_sumsel.corpus.ingest import Article, Problem
+from tanya_sumsel.corpus.ingest import Problem
 from tanya_sumsel.corpus.syndication import clusters, from_bytes, signature, to_bytes
 from tanya_sumsel.embedding.cache import EmbeddingCache
 from tanya_sumsel.embedding.embedder import E5_FAMILY, Embedder, build_backend, embedder_id, load_embedder
@@ -36,6 +36,7 @@ from tanya_sumsel.stores.choose import (
     store_kind,
     update_manifest,
 )
+from tanya_sumsel.types import Article
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from tanya_sumsel.corpus.chunk_scan import ChunkScan
-from tanya_sumsel.corpus.ingest import Article, is_whole_article
+from tanya_sumsel.corpus.ingest import is_whole_article
 from tanya_sumsel.lang.dates import format_date
 from tanya_sumsel.question.kind import question_type
 from tanya_sumsel.reading.judge import QUANTITY_FEATURE, answer_features, answerable, show_features, sure
@@ -23,7 +23,7 @@ from tanya_sumsel.reading.subject import (
     question_subject,
     rarest,
 )
-from tanya_sumsel.types import Citation, Passage
+from tanya_sumsel.types import Article, Citation, Passage
 
 # Below this sentence score nothing retrieved is about the question at all; above it the abstention model
 # (judge.py) decides whether the evidence answers it.

@@ -15,7 +15,7 @@ import numpy as np
 
 from tanya_sumsel.corpus.chunk_scan import ChunkScan, decode
 from tanya_sumsel.corpus.folder import changed_since
-from tanya_sumsel.corpus.ingest import Article, is_whole_article
+from tanya_sumsel.corpus.ingest import is_whole_article
 from tanya_sumsel.embedding.embedder import Embedder, load_embedder
 from tanya_sumsel.indexing.build import build_index, check_compatible
 from tanya_sumsel.lang.normalize import terms
@@ -26,7 +26,7 @@ from tanya_sumsel.settings import Settings
 from tanya_sumsel.stores.base import StoredChunk, StoreReader
 from tanya_sumsel.stores.choose import live_generation, open_reader
 from tanya_sumsel.stores.view import Catalog, ViewSpec
-from tanya_sumsel.types import Passage
+from tanya_sumsel.types import Article, Passage
 
 log = logging.getLogger(__name__)
 _Hits = list[tuple[int, float]]

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from tanya_sumsel.corpus.ingest import Article
+from tanya_sumsel.types import Article
 
 # 2: BM25 terms and arrays; 3: event dates per chunk, MinHash signatures and copy clusters; 4: per article its word
 # count and the years it names, so a filtered view is one array mask (view.py) instead of reading article texts

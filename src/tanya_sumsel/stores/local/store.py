@@ -23,7 +23,7 @@ from typing import Any
 import faiss
 import numpy as np
 
-from tanya_sumsel.corpus.ingest import Article, word_count
+from tanya_sumsel.corpus.ingest import word_count
 from tanya_sumsel.errors import IndexDamagedError, IndexMismatchError, IndexMissingError
 from tanya_sumsel.settings import Settings
 from tanya_sumsel.stores.base import ARTICLE_COLS, FORMAT_VERSION, ChunkRow, StoredChunk
@@ -39,6 +39,7 @@ from tanya_sumsel.stores.local.files import (
     read_manifest,
     to_ivf,
 )
+from tanya_sumsel.types import Article
 
 
 class LocalWriter:

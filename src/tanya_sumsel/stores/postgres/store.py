@@ -14,13 +14,13 @@ from typing import Any
 
 import numpy as np
 
-from tanya_sumsel.corpus.ingest import Article
 from tanya_sumsel.errors import IndexMismatchError, IndexMissingError
 from tanya_sumsel.settings import Settings
 from tanya_sumsel.stores.base import ARTICLE_COLS, FORMAT_VERSION, StoredChunk
 from tanya_sumsel.stores.bm25 import K1, B, idf_of
 from tanya_sumsel.stores.postgres.errors import redact, translated
 from tanya_sumsel.stores.postgres.write import PostgresWriter, connect, latest_generation, live
+from tanya_sumsel.types import Article
 
 EXACT_BELOW = 20_000  # a view allowing fewer chunks is searched exactly, not through HNSW
 

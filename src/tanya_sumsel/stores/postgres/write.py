@@ -17,11 +17,12 @@ import numpy as np
 import psycopg
 from pgvector.psycopg import register_vector
 
-from tanya_sumsel.corpus.ingest import Article, word_count
+from tanya_sumsel.corpus.ingest import word_count
 from tanya_sumsel.errors import TanyaError
 from tanya_sumsel.settings import Settings
 from tanya_sumsel.stores.base import ARTICLE_COLS, ChunkRow
 from tanya_sumsel.stores.postgres.errors import explain, redact, translated
+from tanya_sumsel.types import Article
 
 SCHEMA = """
 CREATE EXTENSION IF NOT EXISTS vector;

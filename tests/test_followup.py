@@ -37,3 +37,18 @@ def test_earlier_follow_ups_are_resolved_first_and_a_named_noun_takes_its_phrase
     assert standalone("Apa isi laporannya?", []) == "Apa isi laporannya?"  # no history: nothing to point at
     assert topic("Kapan rakor Pemprov Sumsel digelar?") == "rakor Pemprov Sumsel digelar"
     assert topic("siapa yg memimpin?") == "memimpin"  # chat spellings ask too
+
+
+def test_a_question_is_analysed_once_into_one_value() -> None:
+    """What the stages read (the time asked, the text without 'saat ini', the follow-up made standalone) is in the
+    `Question` the pipeline builds; derived parts are computed once."""
+    import datetime as dt
+
+    from tanya_sumsel.question.analysis import analyse
+
+    q = analyse("Apa isi laporannya saat ini?", "id", dt.date(2026, 1, 28), SEKDA)
+    assert q.time is not None and q.time.latest and q.text == "Apa isi laporannya?"
+    assert q.standalone == "Apa isi laporan Sekda Sumsel?" and q.context == ""
+    assert q.standalone is q.standalone  # cached on the frozen value
+    alone = analyse("Siapa Sekda Sumsel?", "id", dt.date(2026, 1, 28))
+    assert alone.time is None and alone.text == alone.standalone == alone.asked and alone.context == ""

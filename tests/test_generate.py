@@ -3,6 +3,7 @@ OpenAI-compatible HTTP server on loopback, citation verification and follow-up q
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import threading
@@ -17,6 +18,7 @@ from langchain_core.messages import AIMessage
 from tanya_sumsel import Answer, Assistant, answer
 from tanya_sumsel.generation.chain import format_passages, make_chain, stream_answer
 from tanya_sumsel.generation.verify import verify
+from tanya_sumsel.question.analysis import analyse
 from tanya_sumsel.retrieval.retriever import load_retriever
 
 SEKDA = "Sekretaris Daerah Sumsel adalah Dr. Drs. H. Edward Candra, MH [1]."
@@ -78,7 +80,8 @@ def test_not_in_articles_is_an_abstention(built) -> None:
 
 def test_chain_streams_tokens_then_final_answer(built) -> None:
     retriever = load_retriever(built)
-    items = list(stream_answer("Siapa Sekda Sumsel?", retriever=retriever, k=5, lang="id", model=fake(SEKDA)))
+    asked = analyse("Siapa Sekda Sumsel?", "id", dt.date(2026, 2, 1))
+    items = list(stream_answer(asked, retriever=retriever, k=5, model=fake(SEKDA)))
     pieces, final = items[:-1], items[-1]
     assert len(pieces) > 3 and all(isinstance(p, str) for p in pieces)
     assert "".join(pieces) == SEKDA

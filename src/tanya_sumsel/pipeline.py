@@ -15,6 +15,7 @@ from threadpoolctl import threadpool_limits
 from tanya_sumsel.errors import InputError
 from tanya_sumsel.generation.chain import final_answer, stream_answer
 from tanya_sumsel.generation.llm import load_chat_model
+from tanya_sumsel.question.analysis import analyse
 from tanya_sumsel.reading.rules import detect_language
 from tanya_sumsel.retrieval.retriever import Retriever, load_retriever
 from tanya_sumsel.settings import Settings
@@ -131,15 +132,8 @@ def ask_stream(
     if since or until or sources:
         since, until = iso_date(since, "sejak (since)"), iso_date(until, "sampai (until)")
         retriever = retriever.filtered(since=since, until=until, sources=sources)
-    return stream_answer(
-        question,
-        retriever=retriever,
-        k=max(k or settings.k, 1),
-        lang=detect_language(question),
-        model=model,
-        history=history,
-        as_of=reference_date(as_of, settings),
-    )
+    asked = analyse(question, detect_language(question), reference_date(as_of, settings), history)
+    return stream_answer(asked, retriever=retriever, k=max(k or settings.k, 1), model=model)
 
 
 class Assistant:

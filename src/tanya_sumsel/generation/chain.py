@@ -3,7 +3,6 @@ follow-up handling, and the extractive answerer as its fallback."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 from collections import deque
@@ -16,8 +15,8 @@ from tanya_sumsel.generation.llm import prompt_text
 from tanya_sumsel.generation.verify import Claim, verify
 from tanya_sumsel.lang.dates import format_date
 from tanya_sumsel.lang.normalize import terms
-from tanya_sumsel.question.followup import History, followup_context, standalone
-from tanya_sumsel.question.time import TimeQuery, parse_time
+from tanya_sumsel.question.analysis import Question
+from tanya_sumsel.question.time import TimeQuery
 from tanya_sumsel.reading.learned import compose_for
 from tanya_sumsel.reading.rules import ABSTAIN_TEXT
 from tanya_sumsel.reading.timeline import over_time
@@ -38,9 +37,10 @@ FALLBACK_NOTICE = {
 }
 
 
-def condense(question: str, history: History, model: BaseChatModel | None) -> tuple[str, str]:
-    """(retrieval query, context): the LLM's standalone rewrite when there is an LLM, else the question
-    plus the previous question as context."""
+def condense(q: Question, model: BaseChatModel | None) -> tuple[str, str]:
+    """(retrieval query, context): the LLM's standalone rewrite when there is an LLM, else the question made
+    standalone, or the question plus the previous question as context."""
+    question, history = q.text, q.history
     if not history:
         return question, ""
     if model is not None:
@@ -59,11 +59,9 @@ def condense(question: str, history: History, model: BaseChatModel | None) -> tu
                 return text, ""
         except Exception:  # any model failure falls back to the heuristic
             log.warning("condensing the follow-up failed; using the heuristic", exc_info=True)
-    resolved = standalone(question, history)
-    if resolved != question:  # the topic now stands in the question itself, where the pronoun pointed
-        return resolved, ""
-    context = followup_context(question, history)
-    return (f"{question} {context}".strip(), context)
+    if q.standalone != question:  # the topic now stands in the question itself, where the pronoun pointed
+        return q.standalone, ""
+    return (f"{question} {q.context}".strip(), q.context)
 
 
 def format_passages(passages: Sequence[Passage]) -> str:
@@ -174,35 +172,23 @@ def final_answer(items: Iterable[str | Answer]) -> Answer:
     return last[0]
 
 
-def stream_answer(
-    question: str,
-    *,
-    retriever: Retriever,
-    k: int,
-    lang: str,
-    model: BaseChatModel | None,
-    history: History = (),
-    as_of: dt.date | None = None,
-) -> Iterator[str | Answer]:
+def stream_answer(q: Question, *, retriever: Retriever, k: int, model: BaseChatModel | None) -> Iterator[str | Answer]:
     """Yield text pieces as they are generated, then the final verified `Answer` (always last).
 
-    A time in the question ('September 2019', 'bulan lalu', resolved against `as_of`, default today) keeps to
-    articles of that period (and undated ones); outside the corpus's dates the answer says so; 'saat ini' and
-    'terbaru' keep to the newest evidence."""
-    asked = question
-    today = as_of or dt.date.today()
-    when = parse_time(question, today, lang)
+    A time in the question ('September 2019', 'bulan lalu', resolved against `q.as_of`) keeps to articles of that
+    period (and undated ones); outside the corpus's dates the answer says so; 'saat ini' and 'terbaru' keep to the
+    newest evidence."""
+    when, lang = q.time, q.lang
     if when is not None:
         outside = coverage_gap(when, retriever, lang)
         if outside:
-            yield Answer(asked, outside, (), (), True, lang)
+            yield Answer(q.asked, outside, (), (), True, lang)
             return
-        question = when.query
-        retriever = time_view(retriever, when, today)
-    for item in _stream(question, retriever=retriever, k=k, lang=lang, model=model, history=history, when=when):
+        retriever = time_view(retriever, when, q.as_of)
+    for item in _stream(q, retriever=retriever, k=k, model=model):
         if isinstance(item, Answer):
             notes = when.notes if when is not None else ()
-            item = replace(item, question=asked, notices=(*notes, *item.notices))
+            item = replace(item, question=q.asked, notices=(*notes, *item.notices))
         yield item
 
 
@@ -222,23 +208,15 @@ def coverage_gap(when: TimeQuery, retriever: Retriever, lang: str) -> str | None
     return f"Maaf, korpus hanya memuat berita {have}; tidak ada berita dari {when.label}."
 
 
-def _stream(
-    question: str,
-    *,
-    retriever: Retriever,
-    k: int,
-    lang: str,
-    model: BaseChatModel | None,
-    history: History,
-    when: TimeQuery | None,
-) -> Iterator[str | Answer]:
-    query, context = condense(question, history, model)
+def _stream(q: Question, *, retriever: Retriever, k: int, model: BaseChatModel | None) -> Iterator[str | Answer]:
+    question, lang, history, when = q.text, q.lang, q.history, q.time
+    query, context = condense(q, model)
     searched = passages = retriever.search(query, k)
     whole = retriever.whole
     if when is not None:
         passages = time_order(passages, when, whole)
     if model is None:
-        ans = followup_or_standalone(question, passages, retriever, k, lang, context, standalone(question, history))
+        ans = followup_or_standalone(question, passages, retriever, k, lang, context, q.standalone)
         yield over_time(question, ans, searched, when, retriever, whole, context)
         return
     raw: list[str] = []

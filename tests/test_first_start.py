@@ -69,6 +69,8 @@ def test_a_first_start_is_quiet_and_writes_what_the_readme_says(tmp_path: Path) 
                 proc.wait(timeout=30)
         printed = log_path.read_text()
         assert "Menyiapkan encoder int8" in printed and "Membangun indeks" in printed  # progress is still said
+        # the learned reader is assembled before the server says it is ready, not on the first visitor's question
+        assert 0 <= printed.find("Menyiapkan model pembaca") < printed.find("Tanya Sumsel siap di"), printed
         assert "Tanya Sumsel siap di http://127.0.0.1:" in printed and printed.rstrip().endswith("Server dihentikan.")
         assert "share=True" not in printed and "Closing server" not in printed  # Gradio's English banner and farewell
         alarming = [

@@ -51,6 +51,7 @@ def launch(settings: Settings | None = None) -> None:
     import gradio as gr
 
     from tanya_sumsel.app.ui import CSS, GRADIO_WORDS, build_app
+    from tanya_sumsel.reading.reader import load_reader
     from tanya_sumsel.retrieval.retriever import load_retriever
 
     settings = settings or Settings.from_env()
@@ -65,6 +66,7 @@ def launch(settings: Settings | None = None) -> None:
     show_progress()
     _catch_up(settings)
     load_retriever(settings, progress=_print_progress)
+    load_reader(settings)  # assembled before "siap", so the first visitor's question does not wait ~30 s for it
     app = build_app(settings)
     app.queue(default_concurrency_limit=4)
     try:

@@ -4,6 +4,7 @@ table below), no cycles, small modules."""
 import ast
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -150,7 +151,5 @@ def test_old_import_paths_still_work_and_warn() -> None:
         "    if not m.name.endswith('__main__'):\n"
         "        importlib.import_module(m.name)\n"
     )
-    import sys
-
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]

@@ -137,4 +137,6 @@ def forward(package: str, target: str, name: str) -> object:
     if not hasattr(module, name):
         raise AttributeError(f"module {package!r} has no attribute {name!r}")
     _warn(f"{package}.{name}", f"{target}.{name}")
-    return getattr(module, name)
+    value = getattr(module, name)
+    setattr(sys.modules[package], name, value)  # `from package import name` looks it up twice: one warning
+    return value

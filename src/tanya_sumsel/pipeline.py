@@ -1,5 +1,5 @@
 """The entry points: `answer(question) -> Answer`, its streaming form, and `Assistant` for conversations. They
-validate the question and choose the view of the index, then hand over to generate.py (extractive or LLM)."""
+validate the question and choose the view of the index, then hand over to generation/chain.py (extractive or LLM)."""
 
 from __future__ import annotations
 

@@ -59,7 +59,7 @@ class Settings:
     # so it runs in hybrid mode only.
     rerank_depth: int = 15
     # Who decides the answer: "learned" (the reader model reads windows of the best passages: a span, or no answer;
-    # reading.py) or "rules" (sentence and span rules with their small judge models, the answerer before it)
+    # reading/learned.py) or "rules" (sentence and span rules with their small judge models, the answerer before it)
     reader: Literal["learned", "rules"] = "learned"
     max_question_chars: int = 2000
     auto_build: bool = True

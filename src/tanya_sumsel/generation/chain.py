@@ -46,7 +46,7 @@ def condense(q: Question, model: BaseChatModel | None) -> tuple[str, str]:
     if model is not None:
         from langchain_core.messages import HumanMessage, SystemMessage
 
-        turns = "\n".join(f"Pengguna: {q}\nAsisten: {a}" for q, a in history[-3:])
+        turns = "\n".join(f"Pengguna: {asked}\nAsisten: {said}" for asked, said in history[-3:])
         try:
             out = model.invoke(
                 [

@@ -1,7 +1,7 @@
 """Indonesian vocabulary in one place: month and day names, number and scale words, personal titles and degrees,
 pronouns, offices, organisation words, and the cue words that come before an answer. The patterns built from them
-live with their users (dates.py: dates in articles; entities.py: answer entities; question.py: answer-type cues;
-timeexpr.py: time expressions in questions)."""
+live with their users (dates.py: dates in articles; entities.py: answer entities; question/kind.py: answer-type cues;
+question/time.py: time expressions in questions)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The learned reader: reads the question against windows of the best passages and returns, per window, the best
 answer span and how far it beats "no answer" (SQuAD 2.0's null score), with a probability calibrated on validation
-data. Trained by `training/train_reader.py`; assembled and quantized at first use by `reader_export.py`; run here
+data. Trained by `training/train_reader.py`; assembled and quantized at first use by `reading/export.py`; run here
 with onnxruntime on one thread (no torch)."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Storage seam: what every index store offers, a writer that makes a new state live atomically and a reader of one
-live state. `store_local.py` (FAISS + SQLite + BM25 files, the default) and `store_postgres.py` (PostgreSQL +
-pgvector, `TANYA_DATABASE_URL`) implement it; `storage.py` picks one from the settings. A third store is one more
-`store_*.py` file plus a line in `storage._backend`."""
+live state. `stores/local/store.py` (FAISS + SQLite + BM25 files, the default) and `stores/postgres/store.py`
+(PostgreSQL + pgvector, `TANYA_DATABASE_URL`) implement it; `stores/choose.py` picks one from the settings. A third
+store is one more subpackage of `stores/` plus a line in `stores.choose._backend`."""
 
 from __future__ import annotations
 

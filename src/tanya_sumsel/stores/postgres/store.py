@@ -1,7 +1,7 @@
 """PostgreSQL store (`TANYA_DATABASE_URL=postgresql://…`): pgvector HNSW for vectors, BM25 over the same
 Indonesian terms as the local store (a postings table scored in SQL), shared by several app servers.
 
-Builds write whole generations in one transaction (postgres_write.py). A reader pins the generation it loaded and
+Builds write whole generations in one transaction (stores/postgres/write.py). A reader pins the generation it loaded and
 sees exactly the rows alive in it, so a question answered during an update never sees half of it, and a chunk it
 found still exists when it is cited.
 """

@@ -5,6 +5,7 @@ each script finishes and writes a model file the package can load."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -117,7 +118,19 @@ def tiny_idk(root: Path, corpus: Path, questions: Path) -> Path:
 def test_the_reader_trains_checkpoints_and_resumes_on_tiny_data(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     corpus, questions = tiny_facqa(tmp_path)
     idk = tiny_idk(tmp_path / "idk", corpus, questions)
+    news = tmp_path / "news.jsonl"  # news about other floods: the reader's news-domain negatives come from here
+    news.write_text(
+        "\n".join(
+            json.dumps({"id": f"news-{n}", "text": f"Banjir merendam rumah warga di Kabupaten {p}.\nBPBD {p} siaga."})
+            for n, p in enumerate(["Lahat", "Empat Lawang", "Musi Rawas"])
+        ),
+        encoding="utf-8",
+    )
     common = [
+        "--news",
+        str(news),
+        "--news-share",
+        "0.5",
         "--idk-train",
         str(idk),
         "--idk-valid",
@@ -139,6 +152,8 @@ def test_the_reader_trains_checkpoints_and_resumes_on_tiny_data(embedder, tmp_pa
     ]
     first = run_script("train_reader.py", *common, "--max-minutes", "0")  # stops (and checkpoints) after one step
     assert "time budget spent at step 1/" in first.stdout, first.stdout
+    made = re.search(r"(\d+) news negatives", first.stdout)
+    assert made and int(made.group(1)) > 0, first.stdout
     out = tmp_path / "reader.safetensors"
     second = run_script("train_reader.py", *common, "--out", str(out))
     assert "resumed at step 1/" in second.stdout and "no-answer threshold" in second.stdout, second.stdout
@@ -147,7 +162,8 @@ def test_the_reader_trains_checkpoints_and_resumes_on_tiny_data(embedder, tmp_pa
     weights = load_file(str(out))
     assert weights["head.weight"].shape == (2, 384) and any(k.startswith("layers.0.") for k in weights)
     record = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
-    assert record["freeze"] == 11 and len(record["data"]) == 4 and "idk-mrc-valid" in record["figures"]
+    assert record["freeze"] == 11 and len(record["data"]) == 5 and "idk-mrc-valid" in record["figures"]
+    assert record["news_share"] == 0.5 and "news.jsonl" in " ".join(record["data"])
 
 
 @pytest.mark.slow  # the shipped reader over two tiny indexes

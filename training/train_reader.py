@@ -33,6 +33,7 @@ from safetensors.torch import load_file, save_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import LAST_TRAIN, sha256
+from news_negatives import NewsParagraphs
 
 from tanya_sumsel.embedding.e5_convert import ensure_converted
 from tanya_sumsel.lang.normalize import EN_PHRASES, GLOSSARY, terms
@@ -40,7 +41,7 @@ from tanya_sumsel.settings import Settings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
 # The options a checkpoint's training depends on: resuming with any other value would mix two runs
-SHAPING = ("max_train", "epochs", "freeze", "max_len", "batch", "lr", "seed", "informal", "english")
+SHAPING = ("max_train", "epochs", "freeze", "max_len", "batch", "lr", "seed", "informal", "english", "news_share")
 ABBREVIATIONS = {
     "yang": "yg",
     "berapa": "brp",
@@ -379,6 +380,25 @@ def checkpoint_load(path: Path, model: Reader, opt: torch.optim.Optimizer) -> di
     return json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
 
 
+def with_news_negatives(train: list[Example], news: Path, share: float, rng: random.Random) -> list[Example]:
+    """The examples plus, for a `share` of the questions, the question against the news stretch closest to it that
+    holds none of its answer (news_negatives.py), shuffled in."""
+    if not news.exists():
+        sys.exit(f"{news} is missing: --news-share needs the CLICK-ID articles (../shared/corpora/), or set it to 0")
+    paragraphs = NewsParagraphs(news)
+    added = []
+    for e in train:
+        if e.qid.endswith("-neg") or rng.random() >= share:
+            continue
+        text = paragraphs.negative(e.question, [e.text] if e.text else [])
+        if text is not None:
+            added.append(Example(e.qid + "-news", e.question, text, None, None))
+    print(f"{len(added)} news negatives from {news.name}", flush=True)
+    out = train + added
+    rng.shuffle(out)
+    return out
+
+
 def main() -> None:
     """Build windows, cache the frozen layers, train (resumably), choose the threshold on valid, report."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -394,6 +414,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--informal", type=float, default=0.25, help="share of questions asked informally instead")
     ap.add_argument("--english", type=float, default=0.0, help="share of questions asked in code-mixed English")
+    ap.add_argument("--news", type=Path, default=SHARED.parent / "corpora" / "clickid-news-2019" / "articles.jsonl")
+    ap.add_argument("--news-share", type=float, default=0.0, help="share of questions also read against news")
     ap.add_argument("--save-every", type=int, default=200)
     ap.add_argument("--max-minutes", type=float, default=110.0)
     ap.add_argument("--work", type=Path, default=Path.home() / ".cache" / "tanya-sumsel" / "reader-training")
@@ -417,6 +439,8 @@ def main() -> None:
     rng.shuffle(train)
     if args.max_train:
         train = train[: args.max_train]
+    if args.news_share:
+        train = with_news_negatives(train, args.news, args.news_share, rng)
 
     # A share of questions is asked as people type them instead (same windows, so the run costs no more)
     def rewritten(e: Example) -> Example:
@@ -523,8 +547,10 @@ def main() -> None:
                     args.idk_train / "corpus.jsonl",
                     args.facqa / "questions.jsonl",
                     args.facqa / "corpus.jsonl",
+                    *([args.news] if args.news_share else []),
                 ]
             },
+            "news_share": args.news_share,
             "trained_at": time.strftime("%Y-%m-%d"),
             "minutes": round(earlier + (time.monotonic() - began) / 60, 1),
         }

@@ -15,7 +15,6 @@ import pytest
 from tanya_sumsel import answer
 from tanya_sumsel.corpus.chunk import chunk_article
 from tanya_sumsel.corpus.chunk_scan import SCAN_VERSION, ChunkScan, decode, encode, scan
-from tanya_sumsel.question.kind import question_type
 from tanya_sumsel.reading.sentences import answer_contexts, rank_sentences
 from tanya_sumsel.reading.short_answer import extract
 from tanya_sumsel.retrieval.rerank import analyse, text_rows
@@ -53,9 +52,9 @@ def _same_rows(articles: list[Article], questions: list[str]) -> int:
         part = passages[(n * 5) % max(1, len(passages) - 5) :][:5]
         fresh, kept = rank_sentences(question, part), rank_sentences(question, part, scans=lambda p: stored[p.chunk_id])
         assert [replace(c, patterns=None) for c in kept] == fresh
-        contexts, qtype = answer_contexts(kept), question_type(question)
-        with_patterns = extract(question, qtype, contexts, [c.patterns for c in kept[: len(contexts)]])
-        assert with_patterns == extract(question, qtype, contexts), question
+        contexts = answer_contexts(kept)
+        with_patterns = extract(question, contexts, [c.patterns for c in kept[: len(contexts)]])
+        assert with_patterns == extract(question, contexts), question
     idf = {}.get
     compared = 0
     for n, question in enumerate(questions):

@@ -144,7 +144,7 @@ def test_the_default_answerer_is_the_reader_and_english_goes_through_it(
 
     read: list[str] = []
     real = reading.read_compose
-    monkeypatch.setattr(reading, "read_compose", lambda q, *a, **k: read.append(q) or real(q, *a, **k))
+    monkeypatch.setattr(reading, "read_compose", lambda q, *a, **k: read.append(q.text) or real(q, *a, **k))
     ans = answer("Who is the regional secretary of South Sumatra?", settings=learned)
     assert read == ["Who is the regional secretary of South Sumatra?"] and "Edward Candra" in ans.text
     assert ans.language == "en" and ans.text.startswith("Short answer:")

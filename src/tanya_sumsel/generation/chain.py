@@ -15,7 +15,7 @@ from tanya_sumsel.generation.llm import prompt_text
 from tanya_sumsel.generation.verify import Claim, verify
 from tanya_sumsel.lang.dates import format_date
 from tanya_sumsel.lang.normalize import terms
-from tanya_sumsel.question.analysis import Question
+from tanya_sumsel.question.analysis import Question, Wording
 from tanya_sumsel.question.time import TimeQuery
 from tanya_sumsel.reading.learned import compose_for
 from tanya_sumsel.reading.rules import ABSTAIN_TEXT
@@ -37,31 +37,28 @@ FALLBACK_NOTICE = {
 }
 
 
-def condense(q: Question, model: BaseChatModel | None) -> tuple[str, str]:
-    """(retrieval query, context): the LLM's standalone rewrite when there is an LLM, else the question made
-    standalone, or the question plus the previous question as context."""
-    question, history = q.text, q.history
-    if not history:
-        return question, ""
+def condense(q: Question, model: BaseChatModel | None) -> tuple[Wording, str]:
+    """(retrieval query, context): the LLM's standalone rewrite when there is an LLM, else `q.query` (the question
+    made standalone, or the follow-up plus the previous question as context)."""
+    if not q.history:
+        return q.query, ""
     if model is not None:
         from langchain_core.messages import HumanMessage, SystemMessage
 
-        turns = "\n".join(f"Pengguna: {asked}\nAsisten: {said}" for asked, said in history[-3:])
+        turns = "\n".join(f"Pengguna: {asked}\nAsisten: {said}" for asked, said in q.history[-3:])
         try:
             out = model.invoke(
                 [
                     SystemMessage(prompt_text("condense_id")),
-                    HumanMessage(f"Percakapan:\n{turns}\n\nPertanyaan lanjutan: {question}"),
+                    HumanMessage(f"Percakapan:\n{turns}\n\nPertanyaan lanjutan: {q.text}"),
                 ]
             )
             text = str(out.content).strip().strip('"')
             if text and len(text) < 500:
-                return text, ""
+                return Wording(text), ""
         except Exception:  # any model failure falls back to the heuristic
             log.warning("condensing the follow-up failed; using the heuristic", exc_info=True)
-    if q.standalone != question:  # the topic now stands in the question itself, where the pronoun pointed
-        return q.standalone, ""
-    return (f"{question} {q.context}".strip(), q.context)
+    return q.query, q.context
 
 
 def format_passages(passages: Sequence[Passage]) -> str:
@@ -142,27 +139,24 @@ def assemble(question: str, raw: str, passages: list[Passage], lang: str) -> Ans
     )
 
 
-def extractive(question: str, passages: list[Passage], lang: str, retriever: Retriever, context: str = "") -> Answer:
+def extractive(q: Question, passages: list[Passage], retriever: Retriever, context: str = "") -> Answer:
     """The offline answer: sentences chosen for the question (and a follow-up's context), quoted with citations."""
-    out = compose_for(question, passages, lang, retriever, context)
-    return Answer(question, out.text, out.citations, tuple(passages), out.abstained, lang, out.short_answer)
+    out = compose_for(q.alone, passages, q.lang, retriever, context)
+    return Answer(q.text, out.text, out.citations, tuple(passages), out.abstained, q.lang, out.short_answer)
 
 
-def followup_or_standalone(
-    question: str, passages: list[Passage], retriever: Retriever, k: int, lang: str, context: str, read_as: str = ""
-) -> Answer:
-    """The extractive answer to `read_as` (the follow-up made standalone; default `question`) with the follow-up's
-    context, unless the question asked on its own is answered with more confidence (the carried-over topic must
-    never make an answer worse)."""
-    out = compose_for(read_as or question, passages, lang, retriever, context)
+def followup_or_standalone(q: Question, passages: list[Passage], retriever: Retriever, k: int, context: str) -> Answer:
+    """The extractive answer to the question made standalone, with the follow-up's context, unless the question
+    asked on its own is answered with more confidence (the carried-over topic must never make an answer worse)."""
+    out = compose_for(q.wording, passages, q.lang, retriever, context)
     if context:
-        alone_passages = retriever.search(question, k)
-        alone = compose_for(question, alone_passages, lang, retriever)
+        alone_passages = retriever.search(q.alone, k)
+        alone = compose_for(q.alone, alone_passages, q.lang, retriever)
         if (out.abstained and not alone.abstained) or (
             alone.abstained == out.abstained and alone.confidence > out.confidence
         ):
             out, passages = alone, alone_passages
-    return Answer(question, out.text, out.citations, tuple(passages), out.abstained, lang, out.short_answer)
+    return Answer(q.text, out.text, out.citations, tuple(passages), out.abstained, q.lang, out.short_answer)
 
 
 def final_answer(items: Iterable[str | Answer]) -> Answer:
@@ -209,29 +203,29 @@ def coverage_gap(when: TimeQuery, retriever: Retriever, lang: str) -> str | None
 
 
 def _stream(q: Question, *, retriever: Retriever, k: int, model: BaseChatModel | None) -> Iterator[str | Answer]:
-    question, lang, history, when = q.text, q.lang, q.history, q.time
+    question, lang, when = q.text, q.lang, q.time
     query, context = condense(q, model)
     searched = passages = retriever.search(query, k)
     whole = retriever.whole
     if when is not None:
         passages = time_order(passages, when, whole)
     if model is None:
-        ans = followup_or_standalone(question, passages, retriever, k, lang, context, q.standalone)
-        yield over_time(question, ans, searched, when, retriever, whole, context)
+        ans = followup_or_standalone(q, passages, retriever, k, context)
+        yield over_time(q.alone, ans, searched, when, retriever, whole, context)
         return
     raw: list[str] = []
     try:
-        for piece in make_chain(model).stream({"question": question, "passages": passages, "history": history}):
+        for piece in make_chain(model).stream({"question": question, "passages": passages, "history": q.history}):
             raw.append(piece)
             yield piece
     except Exception:
         log.warning("the chat model failed; falling back to the extractive answer", exc_info=True)
-        fallback = extractive(question, passages, lang, retriever, context)
+        fallback = extractive(q, passages, retriever, context)
         yield replace(fallback, notices=(FALLBACK_NOTICE[lang],))
         return
     final = assemble(question, "".join(raw), passages, lang)
     if final is None:
-        fallback = extractive(question, passages, lang, retriever, context)
+        fallback = extractive(q, passages, retriever, context)
         notice = (
             "Jawaban model tidak dapat diverifikasi terhadap sumbernya; jawaban ekstraktif ditampilkan."
             if lang == "id"

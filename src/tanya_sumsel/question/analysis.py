@@ -9,8 +9,45 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from tanya_sumsel.lang.entities import DESCRIPTIVE
+from tanya_sumsel.lang.normalize import terms
+from tanya_sumsel.lang.span_features import Question as SpanQuestion
+from tanya_sumsel.lang.span_features import parse_question
 from tanya_sumsel.question.followup import followup_context, standalone
+from tanya_sumsel.question.kind import question_type
 from tanya_sumsel.question.time import TimeQuery, parse_time
+
+
+@dataclass(frozen=True)
+class Wording:
+    """One question string as retrieval and reading match it: its type, terms and parse, each derived once."""
+
+    text: str
+
+    @cached_property
+    def kind(self) -> str:
+        """Coarse type: who, when, amount, where, why, how, what (`question.kind.question_type`)."""
+        return question_type(self.text)
+
+    @cached_property
+    def terms(self) -> tuple[str, ...]:
+        """Its stemmed content terms, English words glossed into Indonesian, in order."""
+        return tuple(terms(self.text, translate=True))
+
+    @cached_property
+    def parsed(self) -> SpanQuestion:
+        """Its parse for the short-answer span features."""
+        return parse_question(self.text, self.kind)
+
+    @cached_property
+    def descriptive(self) -> bool:
+        """Whether it asks for an account, not a fact ('Mengapa …', 'Apa isi laporan …'): no short answer."""
+        return self.kind in ("why", "how") or DESCRIPTIVE.search(self.text) is not None
+
+
+def wording(question: str | Wording) -> Wording:
+    """`question` as a `Wording` (a string is analysed here; callers with a `Question` pass its wordings)."""
+    return question if isinstance(question, Wording) else Wording(question)
 
 
 @dataclass(frozen=True)
@@ -39,6 +76,24 @@ class Question:
         if not self.history or self.standalone != self.text:
             return ""
         return followup_context(self.text, self.history)
+
+    @cached_property
+    def wording(self) -> Wording:
+        """The question read against the passages: `standalone`."""
+        return self.alone if self.standalone == self.text else Wording(self.standalone)
+
+    @cached_property
+    def alone(self) -> Wording:
+        """The question as asked, without what a follow-up carries over: `text`."""
+        return Wording(self.text)
+
+    @cached_property
+    def query(self) -> Wording:
+        """What retrieval searches for (without an LLM's rewrite): the standalone question, or the follow-up with
+        its context."""
+        if not self.context:
+            return self.wording
+        return Wording(f"{self.text} {self.context}".strip())
 
 
 def analyse(question: str, lang: str, as_of: dt.date, history: Sequence[tuple[str, str]] = ()) -> Question:

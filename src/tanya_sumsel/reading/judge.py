@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from tanya_sumsel import mlp
-from tanya_sumsel.question.kind import question_type
+from tanya_sumsel.question.analysis import Wording, wording
 from tanya_sumsel.reading.short_answer import Span
 from tanya_sumsel.reading.subject import Subject, evidence_words, support
 from tanya_sumsel.types import Passage
@@ -27,7 +27,7 @@ N_SHOW_FEATURES = 10 + N_ANSWER_FEATURES
 
 
 def answer_features(
-    question: str,
+    question: str | Wording,
     subject: Subject,
     lead: tuple[str, Passage],
     quoted: Sequence[str],
@@ -44,7 +44,7 @@ def answer_features(
     own = support(subject, evidence_words([sentence]), quoted, idf)
     best = max((support(subject, evidence_words([p.text, p.title]), (), idf).coverage for p in passages[:3]), default=0)
     names, numbers = len(subject.names), len(subject.numbers)
-    qtype = question_type(question)
+    qtype = wording(question).kind
     similarities = [p.similarity for p in passages[:5]] or [0.0]
     return np.array(
         [
@@ -77,9 +77,9 @@ def answerable(features: np.ndarray) -> tuple[float, bool]:
     return p, p >= float(model["threshold"])
 
 
-def show_features(span: Span, question: str, evidence: np.ndarray) -> np.ndarray:
+def show_features(span: Span, question: str | Wording, evidence: np.ndarray) -> np.ndarray:
     """The display model's input for one short-answer span; `evidence` is `answer_features` for its sentence."""
-    qtype = question_type(question)
+    qtype = wording(question).kind
     words = len(span.text.split())
     head = [span.score, span.margin, min(words, 6), *(float(qtype == t) for t in QTYPES)]
     return np.concatenate([np.array(head, dtype=np.float32), evidence])

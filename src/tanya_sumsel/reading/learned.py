@@ -9,8 +9,8 @@ import re
 from collections.abc import Callable
 
 from tanya_sumsel.corpus.chunk_scan import ChunkScan
+from tanya_sumsel.question.analysis import Wording, wording
 from tanya_sumsel.question.forms import reader_question
-from tanya_sumsel.question.kind import descriptive
 from tanya_sumsel.reading.reader import LearnedReader, Reading, Window, load_reader
 from tanya_sumsel.reading.rules import Composed, abstention, attribution, compose
 from tanya_sumsel.reading.sentences import Candidate, rank_sentences
@@ -61,7 +61,7 @@ def windows_for(ranked: list[Candidate], limit: int = READ_WINDOWS, words: int =
 
 
 def best_reading(
-    question: str,
+    question: str | Wording,
     passages: list[Passage],
     reader: LearnedReader,
     context: str = "",
@@ -70,9 +70,10 @@ def best_reading(
 ) -> tuple[list[Candidate], Reading | None]:
     """The ranked sentences, and the reading that decides (None: no span): the first window above the threshold,
     else (or with `first_sure=False`, as calibration needs, independent of any threshold) the largest margin."""
-    ranked = rank_sentences(question, passages, context=context, scans=scans)
+    w = wording(question)
+    ranked = rank_sentences(w, passages, context=context, scans=scans)
     windows = windows_for(ranked)
-    asked = reader_question(question, [w.passage.text[w.start : w.end] for w in windows])
+    asked = reader_question(w.text, [w.passage.text[w.start : w.end] for w in windows])
     readings = [r for r in reader.read(asked, windows) if r.start is not None]
     # Windows come best sentence first (retrieval and sentence rank): the first one the reader is sure of wins, so a
     # surer span in a passage about something else does not (FacQA valid answer_contains 0.862 -> 0.868, the dated
@@ -94,7 +95,7 @@ def with_unit(question: str, text: str, start: int, end: int) -> int:
 
 
 def read_compose(
-    question: str,
+    question: Wording,
     passages: list[Passage],
     lang: str,
     reader: LearnedReader,
@@ -112,7 +113,7 @@ def read_compose(
     return composed(question, best, ranked, lang), best, ranked
 
 
-def composed(question: str, best: Reading, ranked: list[Candidate], lang: str) -> Composed:
+def composed(question: Wording, best: Reading, ranked: list[Candidate], lang: str) -> Composed:
     """The answer a reading gives: its span as the short answer, the sentences that hold it quoted as [1]."""
     p = best.window.passage
     assert best.start is not None and best.end is not None
@@ -120,11 +121,11 @@ def composed(question: str, best: Reading, ranked: list[Candidate], lang: str) -
     first = held[0]
     last = next((c for c in held if c.end >= p.start + best.end), held[-1])
     quote = p.text[first.start - p.start : last.end - p.start]
-    stop = with_unit(question, p.text, best.start, best.end)
+    stop = with_unit(question.text, p.text, best.start, best.end)
     span = (p.start + best.start, p.start + stop)
     words = p.text[best.start : stop].split()
     # An account ('Apa isi laporan …?') is quoted, not cut to a span: the rules show no short answer there either
-    account = descriptive(question)
+    account = question.descriptive
     short = " ".join(words) if len(words) <= SHORT_WORDS and not account else None
     citation = Citation(
         1,
@@ -155,14 +156,17 @@ def agrees(rules: Composed, best: Reading) -> bool:
     return lead.article_id == p.article_id and best.text.lower() in lead.quote.lower()
 
 
-def compose_for(question: str, passages: list[Passage], lang: str, retriever: Retriever, context: str = "") -> Composed:
+def compose_for(
+    question: str | Wording, passages: list[Passage], lang: str, retriever: Retriever, context: str = ""
+) -> Composed:
     """The extractive answer for the retriever's settings: the learned reader's (`reader=learned`, the default) or
     the rules' (`reader=rules`). Where the reader falls short of its threshold, the rules are a second opinion: an
     answer they quote that holds the reader's own best span stands."""
+    w = wording(question)
     reader = load_reader(retriever.settings)
     if reader is None:
-        return compose(question, passages, lang, context, retriever.store.idf, retriever.article, retriever.scan_of)
-    read, best, ranked = read_compose(question, passages, lang, reader, context, retriever.scan_of)
+        return compose(w, passages, lang, context, retriever.store.idf, retriever.article, retriever.scan_of)
+    read, best, ranked = read_compose(w, passages, lang, reader, context, retriever.scan_of)
     if not read.abstained:
         return read
     # The reader saw English only code-mixed in training; where it declines a real English question, the rules'
@@ -171,7 +175,7 @@ def compose_for(question: str, passages: list[Passage], lang: str, retriever: Re
     english = lang == "en"
     if not english and (best is None or best.margin < AGREE_MARGIN):
         return read
-    rules = compose(question, passages, lang, context, retriever.store.idf, retriever.article, retriever.scan_of)
+    rules = compose(w, passages, lang, context, retriever.store.idf, retriever.article, retriever.scan_of)
     if english:
         return rules
-    return composed(question, best, ranked, lang) if best is not None and agrees(rules, best) else read
+    return composed(w, best, ranked, lang) if best is not None and agrees(rules, best) else read

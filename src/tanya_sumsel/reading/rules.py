@@ -11,7 +11,7 @@ import numpy as np
 from tanya_sumsel.corpus.chunk_scan import ChunkScan
 from tanya_sumsel.corpus.ingest import is_whole_article
 from tanya_sumsel.lang.dates import format_date
-from tanya_sumsel.question.kind import question_type
+from tanya_sumsel.question.analysis import Wording, wording
 from tanya_sumsel.reading.judge import QUANTITY_FEATURE, answer_features, answerable, show_features, sure
 from tanya_sumsel.reading.sentences import answer_contexts, rank_sentences, select_sentences
 from tanya_sumsel.reading.short_answer import Span, extract
@@ -98,7 +98,7 @@ def attribution(p: Passage, lang: str) -> str:
 
 
 def compose(
-    question: str,
+    question: str | Wording,
     passages: list[Passage],
     lang: str,
     context: str = "",
@@ -112,10 +112,11 @@ def compose(
     cited passage, the sentence's coverage, the retrieval scores) is below the calibrated threshold. The sentence
     holding a shown short answer is quoted first, so the answer is always marked in citation [1]. `scans` gives a
     passage's stored chunk scan (Retriever.scan_of), read instead of splitting and scanning its text again."""
-    ranked = rank_sentences(question, passages, context=context, scans=scans)
+    w = wording(question)
+    ranked = rank_sentences(w, passages, context=context, scans=scans)
     if not ranked or ranked[0].score < MIN_CONFIDENCE:
         return Composed(ABSTAIN_TEXT[lang], (), True, 0.0)
-    asked = f"{question} {context}".strip()  # a follow-up is about its previous question's subject too
+    asked = Wording(f"{w.text} {context}".strip()) if context else w  # a follow-up is about its previous subject too
     subject = question_subject(asked)
     kind = QUANTITIES[subject.quantity][1] if subject.quantity else None
     if kind is not None:  # 'Berapa dana …?': the best sentence holding money (and the rarest term) leads
@@ -125,7 +126,7 @@ def compose(
         first = (named or close or [0])[0]
         ranked.insert(0, ranked.pop(first))
     contexts = answer_contexts(ranked)
-    found = extract(question, question_type(question), contexts, [c.patterns for c in ranked[: len(contexts)]])
+    found = extract(w, contexts, [c.patterns for c in ranked[: len(contexts)]])
     span = found[1] if found else None
 
     lead_rank = found[0] if found else 0  # the sentence holding the best span is the evidence judged
@@ -140,7 +141,7 @@ def compose(
     if whole is not None and not is_whole_article(whole.text):
         whole = None  # a paragraph cut from its article: the model's judgement stands alone
     beside = near_subject(subject, span, lead.text, idf, whole is not None)  # a span elsewhere is never shown
-    shown = show_features(span, question, features) if span and beside else None
+    shown = show_features(span, w, features) if span and beside else None
     sure_ = ok and shown is not None and sure(shown)[1]
     if ok and whole is not None:  # a whole article must cover the whole subject, and quote the asked quantity
         ok = bool(features[QUANTITY_FEATURE]) and not article_gaps(subject, whole.text, whole.title, whole.date, idf)

@@ -11,7 +11,8 @@ from tanya_sumsel.corpus.chunk import Sentence, split_sentences
 from tanya_sumsel.corpus.chunk_scan import ChunkScan, Patterns
 from tanya_sumsel.lang.normalize import terms
 from tanya_sumsel.lang.span_features import Context
-from tanya_sumsel.question.kind import TYPE_CUES, question_type
+from tanya_sumsel.question.analysis import Wording, wording
+from tanya_sumsel.question.kind import TYPE_CUES
 from tanya_sumsel.types import Passage
 
 MAX_SENTENCES = 2
@@ -32,7 +33,7 @@ class Candidate:
 
 
 def rank_sentences(
-    question: str,
+    question: str | Wording,
     passages: list[Passage],
     top_passages: int = 5,
     context: str = "",
@@ -41,9 +42,10 @@ def rank_sentences(
     """Score every sentence of the best passages by IDF-weighted question-term coverage (IDF over the
     candidate sentences, so a term every sentence shares counts little), retrieval rank and type cues. `scans`
     gives a passage's chunk scan, whose sentences and terms are then read instead of made."""
-    own = set(terms(question, translate=True))
+    w = wording(question)
+    own = set(w.terms)
     q_terms = own | set(terms(context, translate=True))  # context: the previous turn, for follow-ups
-    cue = TYPE_CUES.get(question_type(question))
+    cue = TYPE_CUES.get(w.kind)
     best = max((p.score for p in passages), default=0.0) or 1.0
     # A sentence gets its article's best retrieval score: the reranker's probabilities are peaked, and a second chunk
     # of the best article (where the answer may sit) must not count as a weak source.

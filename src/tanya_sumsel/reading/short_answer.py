@@ -18,15 +18,15 @@ from tanya_sumsel.lang.entities import (
     AMOUNT,
     DATE,
     DEGREES_AFTER,
-    DESCRIPTIVE,
     PLACES,
     SCALE,
     TITLES,
 )
 from tanya_sumsel.lang.normalize import STOPWORDS
-from tanya_sumsel.lang.span_features import Context, Question, parse_question, span_rows
+from tanya_sumsel.lang.span_features import Context, Question, span_rows
 from tanya_sumsel.lang.span_model import score
 from tanya_sumsel.lang.vocab import OFFICES, PRONOUNS
+from tanya_sumsel.question.analysis import Wording, wording
 
 MIN_SCORE = 1.25  # a best span scored lower is no answer at all: 2.4% of facqa-dev's, mean F1 0.26
 
@@ -44,13 +44,14 @@ class Span:
 
 
 def extract(
-    question: str, qtype: str, contexts: Sequence[Context], patterns: Sequence[Patterns | None] = ()
+    question: str | Wording, contexts: Sequence[Context], patterns: Sequence[Patterns | None] = ()
 ) -> tuple[int, Span] | None:
     """The best answer span over `contexts` as (index of its sentence, span), or None for descriptive questions;
     `patterns`: per context, its entity pattern spans when already known (a chunk scan)."""
-    if not contexts or qtype in ("why", "how") or DESCRIPTIVE.search(question):
+    w = wording(question)
+    if not contexts or w.descriptive:
         return None
-    q = parse_question(question, qtype)
+    q = w.parsed
     which, starts, ends, rows = span_rows(q, contexts, repeats=True, patterns=patterns)
     scores = score(rows)
     where = list(zip(which.tolist(), starts.tolist(), ends.tolist(), strict=True))

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from tanya_sumsel.lang.normalize import EXPANSIONS, GLOSSARY, STOPWORDS, stem, terms, tokens, translate_phrases
 from tanya_sumsel.lang.vocab import MONTHS
+from tanya_sumsel.question.analysis import Wording, wording
 
 # Question words and generic words that are capitalized for grammar, not because they name something.
 _NOT_NAMES = frozenset(
@@ -63,8 +64,10 @@ class Subject:
     quantity: str | None
 
 
-def question_subject(question: str) -> Subject:
+def question_subject(asked: str | Wording) -> Subject:
     """The question's subject: the numbers, names and terms the evidence must hold."""
+    w = wording(asked)
+    question = w.text
     text = translate_phrases(question)
     numbers, names = set(), set()
     for m in _NAME_WORD.finditer(text):
@@ -79,7 +82,7 @@ def question_subject(question: str) -> Subject:
             if tok not in _NOT_NAMES and tok not in STOPWORDS:
                 names.update(tok.split())
     quantity = next((kind for kind, (cue, _) in QUANTITIES.items() if cue.search(question)), None)
-    return Subject(frozenset(numbers), frozenset(names), frozenset(terms(question, translate=True)), quantity)
+    return Subject(frozenset(numbers), frozenset(names), frozenset(w.terms), quantity)
 
 
 @dataclass(frozen=True)

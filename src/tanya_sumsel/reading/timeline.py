@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from tanya_sumsel.lang.dates import format_date, format_month
+from tanya_sumsel.question.analysis import Wording, wording
 from tanya_sumsel.question.time import TimeQuery
 from tanya_sumsel.reading.learned import compose_for
 from tanya_sumsel.retrieval.retriever import Retriever
@@ -77,7 +78,7 @@ def as_of_label(text: str, date: str | None, lang: str) -> str:
 
 
 def over_time(
-    question: str,
+    asked: str | Wording,
     ans: Answer,
     searched: list[Passage],
     when: TimeQuery | None,
@@ -87,6 +88,8 @@ def over_time(
 ) -> Answer:
     """`ans` led by the newest of the differing answers that articles of other dates give, the other mentioned
     with its month; unchanged when they agree, when there is no other date or the question asks for a period."""
+    w = wording(asked)
+    question = w.text
     lead = ans.citations[0] if ans.citations else None
     if ans.abstained or lead is None or not lead.date:
         return ans
@@ -102,7 +105,7 @@ def over_time(
     dated = replace(ans, text=as_of_label(ans.text, lead.date, ans.language)) if when is not None else ans
     if not others:
         return dated
-    alt = compose_for(question, others, ans.language, retriever, context)
+    alt = compose_for(w, others, ans.language, retriever, context)
     if alt.abstained or not alt.short_answer or not alt.citations:
         return dated
     said = ans.short_answer or " ".join(c.quote for c in ans.citations)  # no short answer: what the quotes say

@@ -22,10 +22,10 @@ import numpy as np
 from tanya_sumsel import mlp
 from tanya_sumsel.corpus import chunk_scan
 from tanya_sumsel.corpus.chunk_scan import ChunkScan, scan
-from tanya_sumsel.lang.normalize import terms
-from tanya_sumsel.lang.span_features import Context, Question, parse_question, span_rows
+from tanya_sumsel.lang.span_features import Context, Question, span_rows
 from tanya_sumsel.lang.span_model import score
-from tanya_sumsel.question.kind import TYPE_CUES, question_type
+from tanya_sumsel.question.analysis import Wording, wording
+from tanya_sumsel.question.kind import TYPE_CUES
 
 WINDOW = 12  # terms in the proximity window
 SPAN_WORDS = 5  # longest span scored: 94% of FacQA answers are this short, and it halves the work
@@ -58,20 +58,20 @@ class QuestionTerms:
     cue: re.Pattern[str] | None
 
 
-def analyse(question: str, idf: Callable[[str], float]) -> QuestionTerms:
-    """The question's type, weighted terms, bigrams, capitalized words and answer-type cue."""
-    qtype = question_type(question)
-    q_terms = terms(question, translate=True)
+def analyse(question: str | Wording, idf: Callable[[str], float]) -> QuestionTerms:
+    """The question's weighted terms, bigrams, capitalized words and answer-type cue, over its `Wording`."""
+    w = wording(question)
+    q_terms = w.terms
     weight = {t: idf(t) for t in set(q_terms)}
-    caps = {w.lower() for w in re.findall(r"\b[A-Z][\w-]*", question)[1:]}  # the first word is capitalized anyway
+    caps = {x.lower() for x in re.findall(r"\b[A-Z][\w-]*", w.text)[1:]}  # the first word is capitalized anyway
     return QuestionTerms(
-        parse_question(question, qtype),
+        w.parsed,
         frozenset(q_terms),
         weight,
         sum(weight.values()) or 1.0,
         frozenset(pairwise(q_terms)),
         frozenset(caps),
-        TYPE_CUES.get(qtype),
+        TYPE_CUES.get(w.kind),
     )
 
 
@@ -118,14 +118,14 @@ def text_rows(q: QuestionTerms, texts: Sequence[str], scans: Sequence[ChunkScan 
 
 
 def rerank_features(
-    question: str | QuestionTerms,
+    question: str | Wording | QuestionTerms,
     candidates: Sequence[Candidate],
     idf: Callable[[str], float],
     known: Mapping[int, np.ndarray] | None = None,
 ) -> np.ndarray:
     """One feature row per candidate, shape (len(candidates), N_FEATURES); `known` holds `text_rows` already
     computed for some chunk ids (the same question)."""
-    q = analyse(question, idf) if isinstance(question, str) else question
+    q = question if isinstance(question, QuestionTerms) else analyse(question, idf)
     known = known or {}
     todo = [c for c in candidates if c.chunk_id not in known]
     fresh = dict(
@@ -168,7 +168,7 @@ def probabilities(ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
 
 
 def rerank(
-    question: str | QuestionTerms,
+    question: str | Wording | QuestionTerms,
     candidates: Sequence[Candidate],
     idf: Callable[[str], float],
     model: dict[str, np.ndarray] | None = None,

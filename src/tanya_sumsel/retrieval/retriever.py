@@ -18,9 +18,9 @@ from tanya_sumsel.corpus.folder import changed_since
 from tanya_sumsel.corpus.ingest import is_whole_article
 from tanya_sumsel.embedding.embedder import Embedder, load_embedder
 from tanya_sumsel.indexing.build import build_index, check_compatible
-from tanya_sumsel.lang.normalize import terms
 from tanya_sumsel.lang.stem_cache import load_stems
 from tanya_sumsel.progress import log_progress
+from tanya_sumsel.question.analysis import Wording, wording
 from tanya_sumsel.retrieval.rerank import Candidate, QuestionTerms, analyse, fuse, probabilities, rerank, text_rows
 from tanya_sumsel.settings import Settings
 from tanya_sumsel.stores.base import StoredChunk, StoreReader
@@ -122,26 +122,28 @@ class Retriever:
             self._mask = self.catalog().chunk_mask(self.spec)
         return self._mask
 
-    def candidates(self, question: str) -> tuple[list[tuple[int, float]], list[tuple[int, float]], np.ndarray | None]:
+    def candidates(
+        self, question: str | Wording
+    ) -> tuple[list[tuple[int, float]], list[tuple[int, float]], np.ndarray | None]:
         """Dense and BM25 candidate lists (chunk id, score), each best first, and the question's vector; a view's
         hidden chunks are left out of both before fusion, so the scores are normalized as if they were gone."""
-        mode, fetch, allow = self.settings.retrieval, self.settings.fetch_k, self.mask()
-        vector = self.embedder.embed_query(question) if mode != "bm25" else None
+        w, mode, fetch, allow = wording(question), self.settings.retrieval, self.settings.fetch_k, self.mask()
+        vector = self.embedder.embed_query(w.text) if mode != "bm25" else None
         dense = self.store.search(vector, fetch, allow) if vector is not None else []
-        keyword = self.store.keyword_search(terms(question, translate=True), fetch, allow) if mode != "dense" else []
+        keyword = self.store.keyword_search(list(w.terms), fetch, allow) if mode != "dense" else []
         return dense, keyword, vector
 
-    def _overlapped(self, question: str) -> _Found:
+    def _overlapped(self, w: Wording) -> _Found:
         """`candidates()`, plus BM25's best candidates' reranker text features (and chunks), found while the
         question embeds on a worker thread."""
         fetch, allow = self.settings.fetch_k, self.mask()
         prepare = getattr(self.embedder, "query_job", None)  # the encoder's Python part, done here (see _EMBEDDING)
-        job = prepare(question) if prepare else partial(self.embedder.embed_query, question)
+        job = prepare(w.text) if prepare else partial(self.embedder.embed_query, w.text)
         entered = threading.Event()
         embedding = _EMBEDDING.submit(_entering, entered, job)
         entered.wait(0.01)  # else the worker may wait a 5 ms switch interval for the GIL (workers busy: go on)
-        keyword = self.store.keyword_search(terms(question, translate=True), fetch, allow)
-        q = analyse(question, self.store.idf)
+        keyword = self.store.keyword_search(list(w.terms), fetch, allow)
+        q = analyse(w, self.store.idf)
         found = self.store.chunks([cid for cid, _ in keyword[: self.settings.rerank_depth]])
         rows = text_rows(q, [ch.text for ch in found.values()], [self._scan(ch) for ch in found.values()])
         vector = embedding.result()
@@ -178,14 +180,14 @@ class Retriever:
                 out.append(source)
         return tuple(out)
 
-    def search(self, question: str, k: int | None = None) -> list[Passage]:
-        """The `k` best passages for `question`, best first."""
-        k = k or self.settings.k
+    def search(self, question: str | Wording, k: int | None = None) -> list[Passage]:
+        """The `k` best passages for `question` (a string, or a `Question`'s wording), best first."""
+        k, w = k or self.settings.k, wording(question)
         q, known, found = None, {}, {}
         if self.settings.retrieval == "hybrid" and self.settings.rerank_depth > 1:
-            dense, keyword, vector, q, known, found = self._overlapped(question)
+            dense, keyword, vector, q, known, found = self._overlapped(w)
         else:
-            dense, keyword, vector = self.candidates(question)
+            dense, keyword, vector = self.candidates(w)
         hits = fuse(dense, keyword, self.settings.fusion, self.settings.dense_weight)
         relevance: dict[int, float] = {}
         reranked = self.settings.rerank_depth > 1 and dense and keyword
@@ -196,7 +198,7 @@ class Retriever:
         cosine = self.store.cosines(list(chunks), vector) if vector is not None else {}
         if reranked:
             candidates = self.rerank_candidates(window, dense, keyword, vector, chunks, cosine)
-            ranked = rerank(q or question, candidates, self.store.idf, known=known)
+            ranked = rerank(q or w, candidates, self.store.idf, known=known)
             hits, relevance = probabilities(ranked), dict(ranked)
         hits = hits[: 4 * k]
         out: list[Passage] = []

@@ -28,8 +28,9 @@ from common import EVAL, LAST_TRAIN, facqa_retriever, provenance, training_setti
 from sklearn.linear_model import LogisticRegression
 
 from tanya_sumsel.evaluation import answer_holders, load_questions, token_f1
+from tanya_sumsel.question.kind import detect_language
 from tanya_sumsel.reading.judge import N_ANSWER_FEATURES, N_SHOW_FEATURES
-from tanya_sumsel.reading.rules import compose, detect_language
+from tanya_sumsel.reading.rules import compose
 
 # The examples come from the product's retrieval (reranked) and compose(), whose features read these two models
 # (compose's own abstain/show decisions are not among the features): train them first

@@ -16,7 +16,7 @@ from tanya_sumsel.errors import InputError
 from tanya_sumsel.generation.chain import final_answer, stream_answer
 from tanya_sumsel.generation.llm import load_chat_model
 from tanya_sumsel.question.analysis import analyse
-from tanya_sumsel.reading.rules import detect_language
+from tanya_sumsel.question.kind import detect_language
 from tanya_sumsel.retrieval.retriever import Retriever, load_retriever
 from tanya_sumsel.settings import Settings
 from tanya_sumsel.types import Answer
@@ -128,11 +128,12 @@ def ask_stream(
     (dates, outlets), the language and the reference date. `answer()`, `Assistant` and the UI all go through it."""
     question = validate_question(question, settings)
     pin_query_threads()
+    # The flow in order: the question analysed once, then the view of the index, then the chain that reads it
+    asked = analyse(question, detect_language(question), reference_date(as_of, settings), history)
     retriever = retriever or load_retriever(settings)
     if since or until or sources:
         since, until = iso_date(since, "sejak (since)"), iso_date(until, "sampai (until)")
         retriever = retriever.filtered(since=since, until=until, sources=sources)
-    asked = analyse(question, detect_language(question), reference_date(as_of, settings), history)
     return stream_answer(asked, retriever=retriever, k=max(k or settings.k, 1), model=model)
 
 

@@ -18,7 +18,7 @@ from tanya_sumsel.app.ui_corpus import corpus_tab
 from tanya_sumsel.errors import TanyaError
 from tanya_sumsel.generation.llm import describe_mode, load_chat_model
 from tanya_sumsel.pipeline import answer, ask_stream
-from tanya_sumsel.reading.rules import detect_language
+from tanya_sumsel.question.kind import detect_language
 from tanya_sumsel.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -60,13 +60,13 @@ class Question:
         return word in self.words or stem(word) in self.stems
 
 
-def parse_question(question: str, qtype: str) -> Question:
-    """The question's type, head noun and words."""
+def parse_question(question: str, qtype: str, stemmed: Sequence[str] | None = None) -> Question:
+    """The question's type, head noun and words; `stemmed`: its `terms(question, translate=True)`, when known."""
     m = HEAD.search(question)
     head = next((g.lower() for g in (m.groups() if m else ()) if g), None)
     if head in STOPWORDS or head in {"nama", "yang"}:
         head = None
-    stems = terms(question, translate=True)
+    stems = list(stemmed) if stemmed is not None else terms(question, translate=True)
     stems += [stem(w) for t in stems for w in EXPANSIONS.get(t, "").split()]  # 'Sekda' knows 'Sekretaris Daerah'
     return Question(qtype, head, frozenset(tokens(question)), frozenset(stems))
 

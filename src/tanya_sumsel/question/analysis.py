@@ -37,7 +37,7 @@ class Wording:
     @cached_property
     def parsed(self) -> SpanQuestion:
         """Its parse for the short-answer span features."""
-        return parse_question(self.text, self.kind)
+        return parse_question(self.text, self.kind, self.terms)
 
     @cached_property
     def descriptive(self) -> bool:

@@ -1,4 +1,5 @@
-"""Question analysis shared by reranking and answering: the question's type and a cue for each answer type."""
+"""Question analysis shared by reranking and answering: the question's language and type, and a cue for each answer
+type."""
 
 from __future__ import annotations
 
@@ -6,6 +7,16 @@ import re
 
 from tanya_sumsel.lang.entities import DESCRIPTIVE
 from tanya_sumsel.lang.vocab import DAYS, MONTHS, NUMBER_WORDS, SCALE_WORDS
+
+_EN_WORDS = frozenset("what who whom when where which why how is are was were did does do the of in".split())
+_ID_WORDS = frozenset("apa siapa kapan mana berapa mengapa kenapa bagaimana yang di ke dari dan itu ini".split())
+
+
+def detect_language(question: str) -> str:
+    """'en' when the question reads as English, else 'id'."""
+    words = re.findall(r"[a-z]+", question.lower())
+    en = sum(w in _EN_WORDS for w in words)
+    return "en" if en > sum(w in _ID_WORDS for w in words) else "id"
 
 
 def question_type(question: str) -> str:

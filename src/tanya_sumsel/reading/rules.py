@@ -12,6 +12,7 @@ from tanya_sumsel.corpus.chunk_scan import ChunkScan
 from tanya_sumsel.corpus.ingest import is_whole_article
 from tanya_sumsel.lang.dates import format_date
 from tanya_sumsel.question.analysis import Wording, wording
+from tanya_sumsel.question.kind import detect_language as detect_language  # its old home; moved to question/
 from tanya_sumsel.reading.judge import QUANTITY_FEATURE, answer_features, answerable, show_features, sure
 from tanya_sumsel.reading.sentences import answer_contexts, rank_sentences, select_sentences
 from tanya_sumsel.reading.short_answer import Span, extract
@@ -32,15 +33,6 @@ ABSTAIN_TEXT = {
     "id": "Maaf, artikel yang tersedia tidak memuat jawaban atas pertanyaan ini.",
     "en": "Sorry, the available articles do not contain an answer to this question.",
 }
-_EN_WORDS = frozenset("what who whom when where which why how is are was were did does do the of in".split())
-_ID_WORDS = frozenset("apa siapa kapan mana berapa mengapa kenapa bagaimana yang di ke dari dan itu ini".split())
-
-
-def detect_language(question: str) -> str:
-    """'en' when the question reads as English, else 'id'."""
-    words = re.findall(r"[a-z]+", question.lower())
-    en = sum(w in _EN_WORDS for w in words)
-    return "en" if en > sum(w in _ID_WORDS for w in words) else "id"
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """The LangChain chain with fake chat models (LangChain's own fakes: no LLM runs here), a real
-OpenAI-compatible HTTP server on loopback, citation verification and follow-up questions."""
+OpenAI-compatible HTTP server on loopback, citation verification and follow-up questions. Most tests read the
+corpus through the FAKE store, embedder and reader (tests/fakes.py), so they need no model: the chain's logic is
+what they check; the follow-ups, whose answers depend on real reading, use the real index and reader."""
 
 from __future__ import annotations
 
@@ -15,13 +17,27 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from tanya_sumsel import Answer, Assistant, answer
+from tanya_sumsel import Answer, Assistant, Settings, answer
 from tanya_sumsel.generation.chain import format_passages, make_chain, stream_answer
 from tanya_sumsel.generation.verify import verify
 from tanya_sumsel.question.analysis import analyse
-from tanya_sumsel.retrieval.retriever import load_retriever
+from tanya_sumsel.retrieval.retriever import Retriever
+
+from .conftest import make_corpus
+from .fakes import FakeReader, fake_retriever
 
 SEKDA = "Sekretaris Daerah Sumsel adalah Dr. Drs. H. Edward Candra, MH [1]."
+# The extractive fallback's reader: it reads the Sekda's name where a passage names it (the question is read with
+# the acronym spelt out as the passages spell it)
+READER = FakeReader({"sekretaris daerah": "Edward Candra"})
+
+
+@pytest.fixture(scope="module")
+def fake(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Retriever]:
+    """The founding article and two others, behind the FAKE store and embedder (no model, no index files)."""
+    root = tmp_path_factory.mktemp("fake")
+    settings = Settings.from_env(corpus_dir=make_corpus(root), index_dir=root / "index", embed_model="fake-hash")
+    return settings, fake_retriever(settings)
 
 
 class FailingChatModel(FakeListChatModel):
@@ -31,7 +47,7 @@ class FailingChatModel(FakeListChatModel):
         raise TimeoutError("fake timeout")
 
 
-def fake(text: str) -> GenericFakeChatModel:
+def scripted(text: str) -> GenericFakeChatModel:
     return GenericFakeChatModel(messages=iter([AIMessage(content=text)]))
 
 
@@ -39,17 +55,19 @@ def check_markers(ans: Answer) -> None:
     assert {int(m) for m in re.findall(r"\[(\d+)\]", ans.text)} == {c.number for c in ans.citations}
 
 
-def test_generated_answer_is_verified_and_renumbered(built) -> None:
-    ans = answer("Siapa Sekda Sumsel?", settings=built, chat_model=fake(SEKDA))
+def test_generated_answer_is_verified_and_renumbered(fake) -> None:
+    settings, retriever = fake
+    ans = answer("Siapa Sekda Sumsel?", settings=settings, retriever=retriever, chat_model=scripted(SEKDA))
     assert ans.mode == "generative" and not ans.abstained
     assert ans.text == "Sekretaris Daerah Sumsel adalah Dr. Drs. H. Edward Candra, MH [1]."
     check_markers(ans)
     assert "Edward Candra" in ans.citations[0].quote and ans.dropped == ()
 
 
-def test_invalid_marker_and_unsupported_number_are_dropped(built) -> None:
-    scripted = SEKDA + " Rapat itu dihadiri 750 pejabat [1]. Gubernur juga meresmikan bandara baru [9]."
-    ans = answer("Siapa Sekda Sumsel?", settings=built, chat_model=fake(scripted))
+def test_invalid_marker_and_unsupported_number_are_dropped(fake) -> None:
+    settings, retriever = fake
+    said = SEKDA + " Rapat itu dihadiri 750 pejabat [1]. Gubernur juga meresmikan bandara baru [9]."
+    ans = answer("Siapa Sekda Sumsel?", settings=settings, retriever=retriever, chat_model=scripted(said))
     assert "750" not in ans.text and "[9]" not in ans.text and "bandara" not in ans.text
     assert "Edward Candra" in ans.text
     check_markers(ans)
@@ -57,39 +75,45 @@ def test_invalid_marker_and_unsupported_number_are_dropped(built) -> None:
     assert any("[9]" in d for d in ans.dropped)
 
 
-def test_nothing_verifiable_falls_back_to_extractive(built) -> None:
-    ans = answer("Siapa Sekda Sumsel?", settings=built, chat_model=fake("Sekda Sumsel adalah Budi Santoso [1]."))
+def test_nothing_verifiable_falls_back_to_extractive(fake) -> None:
+    settings, retriever = fake
+    model = scripted("Sekda Sumsel adalah Budi Santoso [1].")
+    ans = answer("Siapa Sekda Sumsel?", settings=settings, retriever=retriever, chat_model=model, reader=READER)
     assert ans.mode == "extractive" and "Edward Candra" in ans.text and ans.notices
     assert any("Budi Santoso" in d for d in ans.dropped)
 
 
-def test_model_failure_falls_back_with_notice(built) -> None:
-    ans = answer("Siapa Sekda Sumsel?", settings=built, chat_model=FailingChatModel(responses=["x"]))
+def test_model_failure_falls_back_with_notice(fake) -> None:
+    settings, retriever = fake
+    model = FailingChatModel(responses=["x"])
+    ans = answer("Siapa Sekda Sumsel?", settings=settings, retriever=retriever, chat_model=model, reader=READER)
     assert ans.mode == "extractive" and "Edward Candra" in ans.text
     assert ans.notices and "ekstraktif" in ans.notices[0]
 
 
-def test_not_in_articles_is_an_abstention(built) -> None:
+def test_not_in_articles_is_an_abstention(fake) -> None:
+    settings, retriever = fake
     ans = answer(
         "Siapa juara Piala Dunia 2022?",
-        settings=built,
-        chat_model=fake("Artikel yang tersedia tidak memuat jawaban atas pertanyaan ini."),
+        settings=settings,
+        retriever=retriever,
+        chat_model=scripted("Artikel yang tersedia tidak memuat jawaban atas pertanyaan ini."),
     )
     assert ans.abstained and ans.citations == ()
 
 
-def test_chain_streams_tokens_then_final_answer(built) -> None:
-    retriever = load_retriever(built)
+def test_chain_streams_tokens_then_final_answer(fake) -> None:
+    _, retriever = fake
     asked = analyse("Siapa Sekda Sumsel?", "id", dt.date(2026, 2, 1))
-    items = list(stream_answer(asked, retriever=retriever, k=5, model=fake(SEKDA)))
+    items = list(stream_answer(asked, retriever=retriever, k=5, model=scripted(SEKDA)))
     pieces, final = items[:-1], items[-1]
     assert len(pieces) > 3 and all(isinstance(p, str) for p in pieces)
     assert "".join(pieces) == SEKDA
     assert isinstance(final, Answer) and final.citations
 
 
-def test_prompt_delimits_passages_and_contains_the_rules(built) -> None:
-    retriever = load_retriever(built)
+def test_prompt_delimits_passages_and_contains_the_rules(fake) -> None:
+    _, retriever = fake
     passages = retriever.search("Siapa Sekda Sumsel?", 3)
     captured = []
 
@@ -178,20 +202,22 @@ def openai_server():  # type: ignore[no-untyped-def]
         yield f"{url}/v1", requests
 
 
-def test_openai_compatible_backend_over_loopback(built, openai_server) -> None:
+def test_openai_compatible_backend_over_loopback(fake, openai_server) -> None:
     pytest.importorskip("langchain_openai")
     url, requests = openai_server
-    settings = built.replace(llm_base_url=url, llm_model="tiruan-lokal", llm_timeout=10.0)
-    ans = answer("Siapa Sekda Sumsel?", settings=settings)
+    base, retriever = fake
+    settings = base.replace(llm_base_url=url, llm_model="tiruan-lokal", llm_timeout=10.0)
+    ans = answer("Siapa Sekda Sumsel?", settings=settings, retriever=retriever)
     assert ans.mode == "generative" and "Edward Candra" in ans.citations[0].quote
     assert requests and requests[-1]["model"] == "tiruan-lokal" and requests[-1]["stream"] is True
     assert requests[-1]["messages"][0]["role"] == "system"
 
 
-def test_unreachable_server_falls_back(built) -> None:
+def test_unreachable_server_falls_back(fake) -> None:
     pytest.importorskip("langchain_openai")
-    settings = built.replace(llm_base_url="http://127.0.0.1:9/v1", llm_model="x", llm_timeout=2.0)
-    ans = answer("Siapa Sekda Sumsel?", settings=settings)
+    base, retriever = fake
+    settings = base.replace(llm_base_url="http://127.0.0.1:9/v1", llm_model="x", llm_timeout=2.0)
+    ans = answer("Siapa Sekda Sumsel?", settings=settings, retriever=retriever, reader=READER)
     assert ans.mode == "extractive" and ans.notices and "Edward Candra" in ans.text
 
 
@@ -277,11 +303,13 @@ def ollama_server():  # type: ignore[no-untyped-def]
         yield url, requests
 
 
-def test_ollama_backend_over_loopback(built, ollama_server, monkeypatch) -> None:
+def test_ollama_backend_over_loopback(fake, ollama_server, monkeypatch) -> None:
     pytest.importorskip("langchain_ollama")
     url, requests = ollama_server
     monkeypatch.setenv("OLLAMA_HOST", url)
-    ans = answer("Siapa Sekda Sumsel?", settings=built.replace(llm="ollama:qwen-tiruan", llm_timeout=10.0))
+    base, retriever = fake
+    settings = base.replace(llm="ollama:qwen-tiruan", llm_timeout=10.0)
+    ans = answer("Siapa Sekda Sumsel?", settings=settings, retriever=retriever)
     assert ans.mode == "generative" and "Edward Candra" in ans.citations[0].quote
     chat = [r for r in requests if r["path"] == "/api/chat"]
     assert chat and chat[-1]["model"] == "qwen-tiruan"

@@ -17,6 +17,7 @@ from tanya_sumsel.generation.chain import final_answer, stream_answer
 from tanya_sumsel.generation.llm import load_chat_model
 from tanya_sumsel.question.analysis import analyse
 from tanya_sumsel.question.kind import detect_language
+from tanya_sumsel.reading.reader import Reader
 from tanya_sumsel.retrieval.retriever import Retriever, load_retriever
 from tanya_sumsel.settings import Settings
 from tanya_sumsel.types import Answer
@@ -84,6 +85,7 @@ def answer(
     until: str | None = None,
     sources: Sequence[str] = (),
     as_of: str | dt.date | None = None,
+    reader: Reader | None = None,
 ) -> Answer:
     """Answer `question` from the indexed articles, with [n] markers pointing at numbered citations.
 
@@ -91,7 +93,7 @@ def answer(
     (default `TANYA_AS_OF`, else today) is the date that 'bulan lalu' or 'saat ini' in the question refer to.
     `history` holds earlier (question, answer text) pairs for follow-ups. With an LLM configured
     (`TANYA_LLM…` settings, or `chat_model`) the answer is generated and its citations verified;
-    otherwise, or when the model fails, it is extractive.
+    otherwise, or when the model fails, it is extractive, decided by `reader` (default: the settings' reader).
     """
     settings = settings or Settings.from_env()
     model = chat_model if chat_model is not None else load_chat_model(settings)
@@ -107,6 +109,7 @@ def answer(
             until=until,
             sources=sources,
             as_of=as_of,
+            reader=reader,
         )
     )
 
@@ -123,6 +126,7 @@ def ask_stream(
     until: str | None = None,
     sources: Sequence[str] = (),
     as_of: str | dt.date | None = None,
+    reader: Reader | None = None,
 ) -> Iterator[str | Answer]:
     """The one path from a raw question to `stream_answer`: validate it, pin the query threads, pick the view
     (dates, outlets), the language and the reference date. `answer()`, `Assistant` and the UI all go through it."""
@@ -134,14 +138,17 @@ def ask_stream(
     if since or until or sources:
         since, until = iso_date(since, "sejak (since)"), iso_date(until, "sampai (until)")
         retriever = retriever.filtered(since=since, until=until, sources=sources)
-    return stream_answer(asked, retriever=retriever, k=max(k or settings.k, 1), model=model)
+    return stream_answer(asked, retriever=retriever, k=max(k or settings.k, 1), model=model, reader=reader)
 
 
 class Assistant:
     """Multi-turn conversation: keeps the history so follow-ups ("Kapan rapat itu digelar?") are understood."""
 
-    def __init__(self, settings: Settings | None = None, *, chat_model: BaseChatModel | None = None) -> None:
+    def __init__(
+        self, settings: Settings | None = None, *, chat_model: BaseChatModel | None = None, reader: Reader | None = None
+    ) -> None:
         self.settings = settings or Settings.from_env()
+        self.reader = reader
         self.model = chat_model if chat_model is not None else load_chat_model(self.settings)
         self.retriever = load_retriever(self.settings)
         self.history: list[tuple[str, str]] = []
@@ -149,7 +156,12 @@ class Assistant:
     def stream(self, question: str) -> Iterator[str | Answer]:
         """Like `stream_answer`, remembering the turn once the final `Answer` is out."""
         for item in ask_stream(
-            question, settings=self.settings, retriever=self.retriever, model=self.model, history=self.history
+            question,
+            settings=self.settings,
+            retriever=self.retriever,
+            model=self.model,
+            history=self.history,
+            reader=self.reader,
         ):
             if isinstance(item, Answer):
                 self.history.append((item.question, item.text))  # the validated question, as asked

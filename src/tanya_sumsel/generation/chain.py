@@ -18,6 +18,7 @@ from tanya_sumsel.lang.normalize import terms
 from tanya_sumsel.question.analysis import Question, Wording
 from tanya_sumsel.question.time import TimeQuery
 from tanya_sumsel.reading.learned import compose_for
+from tanya_sumsel.reading.reader import Reader
 from tanya_sumsel.reading.rules import ABSTAIN_TEXT
 from tanya_sumsel.reading.timeline import over_time
 from tanya_sumsel.retrieval.retriever import Retriever
@@ -139,19 +140,23 @@ def assemble(question: str, raw: str, passages: list[Passage], lang: str) -> Ans
     )
 
 
-def extractive(q: Question, passages: list[Passage], retriever: Retriever, context: str = "") -> Answer:
+def extractive(
+    q: Question, passages: list[Passage], retriever: Retriever, context: str = "", reader: Reader | None = None
+) -> Answer:
     """The offline answer: sentences chosen for the question (and a follow-up's context), quoted with citations."""
-    out = compose_for(q.alone, passages, q.lang, retriever, context)
+    out = compose_for(q.alone, passages, q.lang, retriever, context, reader)
     return Answer(q.text, out.text, out.citations, tuple(passages), out.abstained, q.lang, out.short_answer)
 
 
-def followup_or_standalone(q: Question, passages: list[Passage], retriever: Retriever, k: int, context: str) -> Answer:
+def followup_or_standalone(
+    q: Question, passages: list[Passage], retriever: Retriever, k: int, context: str, reader: Reader | None = None
+) -> Answer:
     """The extractive answer to the question made standalone, with the follow-up's context, unless the question
     asked on its own is answered with more confidence (the carried-over topic must never make an answer worse)."""
-    out = compose_for(q.wording, passages, q.lang, retriever, context)
+    out = compose_for(q.wording, passages, q.lang, retriever, context, reader)
     if context:
         alone_passages = retriever.search(q.alone, k)
-        alone = compose_for(q.alone, alone_passages, q.lang, retriever)
+        alone = compose_for(q.alone, alone_passages, q.lang, retriever, reader=reader)
         if (out.abstained and not alone.abstained) or (
             alone.abstained == out.abstained and alone.confidence > out.confidence
         ):
@@ -166,7 +171,9 @@ def final_answer(items: Iterable[str | Answer]) -> Answer:
     return last[0]
 
 
-def stream_answer(q: Question, *, retriever: Retriever, k: int, model: BaseChatModel | None) -> Iterator[str | Answer]:
+def stream_answer(
+    q: Question, *, retriever: Retriever, k: int, model: BaseChatModel | None, reader: Reader | None = None
+) -> Iterator[str | Answer]:
     """Yield text pieces as they are generated, then the final verified `Answer` (always last).
 
     A time in the question ('September 2019', 'bulan lalu', resolved against `q.as_of`) keeps to articles of that
@@ -179,7 +186,7 @@ def stream_answer(q: Question, *, retriever: Retriever, k: int, model: BaseChatM
             yield Answer(q.asked, outside, (), (), True, lang)
             return
         retriever = time_view(retriever, when, q.as_of)
-    for item in _stream(q, retriever=retriever, k=k, model=model):
+    for item in _stream(q, retriever=retriever, k=k, model=model, reader=reader):
         if isinstance(item, Answer):
             notes = when.notes if when is not None else ()
             item = replace(item, question=q.asked, notices=(*notes, *item.notices))
@@ -202,7 +209,9 @@ def coverage_gap(when: TimeQuery, retriever: Retriever, lang: str) -> str | None
     return f"Maaf, korpus hanya memuat berita {have}; tidak ada berita dari {when.label}."
 
 
-def _stream(q: Question, *, retriever: Retriever, k: int, model: BaseChatModel | None) -> Iterator[str | Answer]:
+def _stream(
+    q: Question, *, retriever: Retriever, k: int, model: BaseChatModel | None, reader: Reader | None
+) -> Iterator[str | Answer]:
     question, lang, when = q.text, q.lang, q.time
     query, context = condense(q, model)
     searched = passages = retriever.search(query, k)
@@ -210,8 +219,8 @@ def _stream(q: Question, *, retriever: Retriever, k: int, model: BaseChatModel |
     if when is not None:
         passages = time_order(passages, when, whole)
     if model is None:
-        ans = followup_or_standalone(q, passages, retriever, k, context)
-        yield over_time(q.alone, ans, searched, when, retriever, whole, context)
+        ans = followup_or_standalone(q, passages, retriever, k, context, reader)
+        yield over_time(q.alone, ans, searched, when, retriever, whole, context, reader)
         return
     raw: list[str] = []
     try:
@@ -220,12 +229,12 @@ def _stream(q: Question, *, retriever: Retriever, k: int, model: BaseChatModel |
             yield piece
     except Exception:
         log.warning("the chat model failed; falling back to the extractive answer", exc_info=True)
-        fallback = extractive(q, passages, retriever, context)
+        fallback = extractive(q, passages, retriever, context, reader)
         yield replace(fallback, notices=(FALLBACK_NOTICE[lang],))
         return
     final = assemble(question, "".join(raw), passages, lang)
     if final is None:
-        fallback = extractive(q, passages, retriever, context)
+        fallback = extractive(q, passages, retriever, context, reader)
         notice = (
             "Jawaban model tidak dapat diverifikasi terhadap sumbernya; jawaban ekstraktif ditampilkan."
             if lang == "id"

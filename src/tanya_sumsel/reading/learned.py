@@ -11,7 +11,7 @@ from collections.abc import Callable
 from tanya_sumsel.corpus.chunk_scan import ChunkScan
 from tanya_sumsel.question.analysis import Wording, wording
 from tanya_sumsel.question.forms import reader_question
-from tanya_sumsel.reading.reader import LearnedReader, Reading, Window, load_reader
+from tanya_sumsel.reading.reader import Reader, Reading, Window, load_reader
 from tanya_sumsel.reading.rules import Composed, abstention, attribution, compose
 from tanya_sumsel.reading.sentences import Candidate, rank_sentences
 from tanya_sumsel.retrieval.retriever import Retriever
@@ -63,7 +63,7 @@ def windows_for(ranked: list[Candidate], limit: int = READ_WINDOWS, words: int =
 def best_reading(
     question: str | Wording,
     passages: list[Passage],
-    reader: LearnedReader,
+    reader: Reader,
     context: str = "",
     scans: Callable[[Passage], ChunkScan | None] | None = None,
     first_sure: bool = True,
@@ -98,7 +98,7 @@ def read_compose(
     question: Wording,
     passages: list[Passage],
     lang: str,
-    reader: LearnedReader,
+    reader: Reader,
     context: str = "",
     scans: Callable[[Passage], ChunkScan | None] | None = None,
 ) -> tuple[Composed, Reading | None, list[Candidate]]:
@@ -157,13 +157,18 @@ def agrees(rules: Composed, best: Reading) -> bool:
 
 
 def compose_for(
-    question: str | Wording, passages: list[Passage], lang: str, retriever: Retriever, context: str = ""
+    question: str | Wording,
+    passages: list[Passage],
+    lang: str,
+    retriever: Retriever,
+    context: str = "",
+    reader: Reader | None = None,
 ) -> Composed:
     """The extractive answer for the retriever's settings: the learned reader's (`reader=learned`, the default) or
     the rules' (`reader=rules`). Where the reader falls short of its threshold, the rules are a second opinion: an
-    answer they quote that holds the reader's own best span stands."""
+    answer they quote that holds the reader's own best span stands. `reader`: another `Reader` than the settings'."""
     w = wording(question)
-    reader = load_reader(retriever.settings)
+    reader = reader if reader is not None else load_reader(retriever.settings)
     if reader is None:
         return compose(w, passages, lang, context, retriever.store.idf, retriever.article, retriever.scan_of)
     read, best, ranked = read_compose(w, passages, lang, reader, context, retriever.scan_of)

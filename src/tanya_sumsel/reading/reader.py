@@ -10,6 +10,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -48,6 +49,17 @@ class Reading:
         if self.start is None or self.end is None:
             return ""
         return self.window.passage.text[self.start : self.end]
+
+
+class Reader(Protocol):
+    """What decides an answer: per window, its best span and how far it beats "no answer" (`LearnedReader`; a
+    scripted fake in tests/fakes.py). A reading at or above `threshold` answers."""
+
+    threshold: float
+
+    def read(self, question: str, windows: list[Window]) -> list[Reading]:
+        """One reading per window, in the windows' order."""
+        ...
 
 
 class LearnedReader:

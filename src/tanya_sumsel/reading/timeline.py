@@ -13,6 +13,7 @@ from tanya_sumsel.lang.dates import format_date, format_month
 from tanya_sumsel.question.analysis import Wording, wording
 from tanya_sumsel.question.time import TimeQuery
 from tanya_sumsel.reading.learned import compose_for
+from tanya_sumsel.reading.reader import Reader
 from tanya_sumsel.retrieval.retriever import Retriever
 from tanya_sumsel.types import Answer, Passage
 
@@ -85,6 +86,7 @@ def over_time(
     retriever: Retriever,
     whole: Callable[[Passage], bool],
     context: str = "",
+    reader: Reader | None = None,
 ) -> Answer:
     """`ans` led by the newest of the differing answers that articles of other dates give, the other mentioned
     with its month; unchanged when they agree, when there is no other date or the question asks for a period."""
@@ -105,7 +107,7 @@ def over_time(
     dated = replace(ans, text=as_of_label(ans.text, lead.date, ans.language)) if when is not None else ans
     if not others:
         return dated
-    alt = compose_for(w, others, ans.language, retriever, context)
+    alt = compose_for(w, others, ans.language, retriever, context, reader)
     if alt.abstained or not alt.short_answer or not alt.citations:
         return dated
     said = ans.short_answer or " ".join(c.quote for c in ans.citations)  # no short answer: what the quotes say

@@ -9,12 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from tanya_sumsel.lang.entities import DESCRIPTIVE
 from tanya_sumsel.lang.normalize import terms
 from tanya_sumsel.lang.span_features import Question as SpanQuestion
 from tanya_sumsel.lang.span_features import parse_question
 from tanya_sumsel.question.followup import followup_context, standalone
-from tanya_sumsel.question.kind import question_type
+from tanya_sumsel.question.kind import descriptive, question_type
 from tanya_sumsel.question.time import TimeQuery, parse_time
 
 
@@ -42,7 +41,7 @@ class Wording:
     @cached_property
     def descriptive(self) -> bool:
         """Whether it asks for an account, not a fact ('Mengapa …', 'Apa isi laporan …'): no short answer."""
-        return self.kind in ("why", "how") or DESCRIPTIVE.search(self.text) is not None
+        return descriptive(self.text, self.kind)
 
 
 def wording(question: str | Wording) -> Wording:

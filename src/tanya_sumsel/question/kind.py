@@ -33,9 +33,10 @@ def question_type(question: str) -> str:
     return next((name for name, pattern in table if re.search(pattern, q)), "what")
 
 
-def descriptive(question: str) -> bool:
-    """Whether the question asks for an account, not a fact ('Mengapa …', 'Apa isi laporan …'): no short answer."""
-    return question_type(question) in ("why", "how") or DESCRIPTIVE.search(question) is not None
+def descriptive(question: str, kind: str | None = None) -> bool:
+    """Whether the question asks for an account, not a fact ('Mengapa …', 'Apa isi laporan …'): no short answer.
+    `kind`: its `question_type`, when known."""
+    return (kind or question_type(question)) in ("why", "how") or DESCRIPTIVE.search(question) is not None
 
 
 _DATE_CUE = re.compile(

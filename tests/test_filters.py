@@ -30,9 +30,10 @@ def test_an_outlet_filter_keeps_only_that_outlet(sumsel: Settings) -> None:
 
 
 @pytest.mark.parametrize("bad", ["31/2/2026", "2026-02-31", "kemarin"])
-def test_a_bad_date_is_refused_with_the_format(sumsel: Settings, bad: str) -> None:
+def test_a_bad_date_is_refused_with_the_format(fake: Settings, bad: str) -> None:
     with pytest.raises(InputError, match="TTTT-BB-HH"):
-        answer("Siapa Wakil Gubernur Sumsel?", settings=sumsel, since=bad)
+        answer("Siapa Wakil Gubernur Sumsel?", settings=fake, since=bad)
+    assert not fake.index_dir.exists(), "refused before any index is opened or built"
 
 
 def test_cli_ask_takes_the_filters(sumsel: Settings) -> None:

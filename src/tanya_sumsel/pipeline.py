@@ -131,12 +131,13 @@ def ask_stream(
     """The one path from a raw question to `stream_answer`: validate it, pin the query threads, pick the view
     (dates, outlets), the language and the reference date. `answer()`, `Assistant` and the UI all go through it."""
     question = validate_question(question, settings)
+    # A bad date is refused before the index is opened (or, on first use, built)
+    since, until = iso_date(since, "sejak (since)"), iso_date(until, "sampai (until)")
     pin_query_threads()
     # The flow in order: the question analysed once, then the view of the index, then the chain that reads it
     asked = analyse(question, detect_language(question), reference_date(as_of, settings), history)
     retriever = retriever or load_retriever(settings)
     if since or until or sources:
-        since, until = iso_date(since, "sejak (since)"), iso_date(until, "sampai (until)")
         retriever = retriever.filtered(since=since, until=until, sources=sources)
     return stream_answer(asked, retriever=retriever, k=max(k or settings.k, 1), model=model, reader=reader)
 

@@ -68,9 +68,10 @@ def test_english_question_gets_english_frame(built) -> None:
 
 
 @pytest.mark.parametrize("bad", ["", "   \n", "x" * 2001])
-def test_bad_questions_are_refused_politely(built, bad) -> None:
+def test_bad_questions_are_refused_politely(fake, bad) -> None:
     with pytest.raises(InputError, match="Pertanyaan"):
-        answer(bad, settings=built)
+        answer(bad, settings=fake)
+    assert not fake.index_dir.exists(), "a refused question neither opens nor builds an index"
 
 
 def test_question_types() -> None:

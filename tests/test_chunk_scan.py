@@ -74,6 +74,7 @@ def test_stored_scans_give_the_reranker_the_same_rows() -> None:
 
 
 @pytest.mark.shared
+@pytest.mark.slow  # scans 400 real articles against 311 questions (~12 s): a check at scale, not a unit test
 def test_stored_scans_give_the_same_rows_on_real_news() -> None:
     if not CLICK.exists() or not FACQA.exists():
         pytest.skip("needs ../shared (CLICK-ID articles and FacQA questions)")

@@ -6,6 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from tanya_sumsel.app.cli import main
+
+from .conftest import make_corpus
+
 
 def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -60,11 +64,20 @@ def test_index_ask_info_roundtrip(fresh, tmp_path) -> None:
         (["add", "/tmp/berita.txt"], 1, "salin ke folder corpus/"),
     ],
 )
-def test_exit_codes_and_messages(built, tmp_path, args, code, message) -> None:
-    env = {"TANYA_CORPUS_DIR": str(built.corpus_dir), "TANYA_INDEX_DIR": str(built.index_dir)}
-    out = run(*args, cwd=tmp_path, env=env)
-    assert out.returncode == code, out.stderr
-    assert message in (out.stdout if args[0] == "add" else out.stderr)  # add reports each URL on stdout
+def test_exit_codes_and_messages(tmp_path, monkeypatch, capsys, args, code, message) -> None:
+    """Each refusal comes before any model or index is needed: `main()` is run in-process, as the console script
+    runs it, over a corpus folder with no index (the ones that need an index say so)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TANYA_CORPUS_DIR", str(make_corpus(tmp_path)))
+    monkeypatch.setenv("TANYA_INDEX_DIR", str(tmp_path / "index"))
+    try:
+        returned = main(list(args))
+    except SystemExit as exc:  # argparse's own refusals exit from parse_args
+        returned = exc.code
+    out = capsys.readouterr()
+    assert returned == code, out.err
+    assert message in (out.out if args[0] == "add" else out.err)  # add reports each URL on stdout
+    assert not list(tmp_path.glob("**/gen-*")), "a refused command builds no index (an operator's try is audited)"
 
 
 def test_chat_loop_keeps_context(built, tmp_path) -> None:

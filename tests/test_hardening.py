@@ -155,24 +155,6 @@ def test_a_damaged_index_explains_itself_and_index_repairs_it(built, tmp_path, c
     assert answered.returncode == 0 and "Edward Candra" in answered.stdout
 
 
-def test_an_interrupted_build_resumes_where_it_stopped(fresh, embedder) -> None:
-    build_index(fresh, embedder=embedder)
-    for i in range(30):
-        (fresh.corpus_dir / f"extra{i}.txt").write_text(
-            f"Berita tambahan nomor {i}\nPemkab Lahat membuka {i} kelas baru pada Senin (2/3/2026).", encoding="utf-8"
-        )
-    failing = CountingEmbedder(embedder)
-    failing.fail_after = 20
-    settings = fresh.replace(embed_batch_size=4)  # batches of 8: two of them are done when the failure hits
-    with pytest.raises(RuntimeError, match="injected"):
-        build_index(settings, embedder=failing)
-    counting = CountingEmbedder(embedder)
-    report = build_index(settings, embedder=counting)
-    assert report.chunks_reused == 16 and counting.documents == 30 - 16 == report.chunks_embedded
-    assert "Dilanjutkan dari build yang terputus: 16 potongan" in report.summary()
-    assert not list(fresh.index_dir.glob(".embed-cache-*"))  # a finished build leaves no cache behind
-
-
 def test_builds_killed_at_random_points_keep_the_previous_index_and_resume(fresh, embedder) -> None:
     from tanya_sumsel import answer
 
@@ -225,18 +207,6 @@ def test_builds_killed_at_random_points_keep_the_previous_index_and_resume(fresh
     report = build_index(fresh, embedder=counting)
     assert report.chunks_reused == cached[-1]  # the last run embedded only what no killed run had finished
     assert counting.documents == report.chunks_embedded == report.chunks_total - first.chunks_total - cached[-1]
-
-
-def test_oversized_files_and_articles_are_skipped_with_a_warning(fresh, embedder) -> None:
-    (fresh.corpus_dir / "besar.txt").write_text("Laporan Panjang\n" + "Kalimat panjang laporan. " * 1200, "utf-8")
-    (fresh.corpus_dir / "berat.txt").write_text("Arsip\n" + "x " * 600_000, "utf-8")  # 1.2 MB
-    report = build_index(fresh.replace(max_file_mb=1.0, max_article_chunks=20), embedder=embedder)
-    said = "\n".join(str(p) for p in report.problems)
-    assert "berat.txt" in said and "melebihi batas 1 MB" in said and "TANYA_MAX_FILE_MB" in said
-    assert "besar.txt" in said and "melebihi batas 20" in said and "TANYA_MAX_ARTICLE_CHUNKS" in said
-    assert report.added == 3 and report.chunks_total < 20  # the founding article and the two others only
-    allowed = build_index(fresh.replace(max_file_mb=1.0, max_article_chunks=0), embedder=embedder)  # 0: no limit
-    assert allowed.added == 1 and allowed.chunks_total > 25
 
 
 def test_the_project_folder_is_found_from_anywhere(tmp_path) -> None:

@@ -12,6 +12,7 @@ from tanya_sumsel.stores.choose import open_reader
 from tanya_sumsel.stores.local.files import current_generation, read_manifest
 
 from .conftest import CountingEmbedder
+from .fakes import HashEmbedder
 
 
 def test_manifest_describes_the_index(built) -> None:
@@ -37,8 +38,9 @@ def test_manifest_describes_the_index(built) -> None:
         assert art.text[chunk.start : chunk.end] == chunk.text, cid
 
 
-def test_incremental_add_update_remove(fresh, embedder) -> None:
-    counting = CountingEmbedder(embedder)
+def test_incremental_add_update_remove(fake) -> None:
+    fresh = fake
+    counting = CountingEmbedder(HashEmbedder())
     first = build_index(fresh, embedder=counting)
     assert first.added == 3 and first.full_rebuild
     full = counting.documents
@@ -69,7 +71,8 @@ def test_incremental_add_update_remove(fresh, embedder) -> None:
     assert store.vectors.ntotal == sum(1 for _ in store.query("SELECT id FROM chunks"))
 
 
-def test_interrupted_build_leaves_previous_index_usable(fresh, embedder) -> None:
+def test_interrupted_build_leaves_previous_index_usable(fake) -> None:
+    fresh, embedder = fake, HashEmbedder()
     build_index(fresh, embedder=embedder)
     before = current_generation(fresh.index_dir)
     for i in range(30):
@@ -84,12 +87,14 @@ def test_interrupted_build_leaves_previous_index_usable(fresh, embedder) -> None
     assert retriever.search("Siapa Sekda Sumsel?", 3)
 
 
-def test_mismatched_embedder_is_an_error_naming_the_fix(built, embedder) -> None:
-    other = built.replace(embed_model="some/other-model")
+def test_mismatched_embedder_is_an_error_naming_the_fix(fake) -> None:
+    embedder = HashEmbedder()
+    build_index(fake, embedder=embedder)
+    other = fake.replace(embed_model="some/other-model")
     with pytest.raises(IndexMismatchError, match="tanya-sumsel index --rebuild"):
-        Retriever(open_reader(built), embedder, other)
+        Retriever(open_reader(fake), embedder, other)
     with pytest.raises(IndexMismatchError, match="--rebuild"):
-        Retriever(open_reader(built), embedder, built.replace(chunk_max_words=50))
+        Retriever(open_reader(fake), embedder, fake.replace(chunk_max_words=50))
 
 
 def test_an_earlier_int8_export_still_answers_but_adding_to_it_rebuilds(built) -> None:
@@ -103,9 +108,9 @@ def test_an_earlier_int8_export_still_answers_but_adding_to_it_rebuilds(built) -
         check_compatible(manifest, built)
 
 
-def test_changed_settings_force_full_rebuild(fresh, embedder) -> None:
-    build_index(fresh, embedder=embedder)
-    report = build_index(fresh.replace(chunk_max_words=40), embedder=embedder)
+def test_changed_settings_force_full_rebuild(fake) -> None:
+    build_index(fake, embedder=HashEmbedder())
+    report = build_index(fake.replace(chunk_max_words=40), embedder=HashEmbedder())
     assert report.full_rebuild and "pemotongan" in report.reason
 
 
@@ -116,3 +121,35 @@ def test_store_holds_no_pickle(built) -> None:
     json.loads((gen / "manifest.json").read_text())
     for path in Path(gen).iterdir():
         assert not path.read_bytes().startswith(b"\x80"), path  # pickle protocol 2+ magic
+
+
+def test_an_interrupted_build_resumes_where_it_stopped(fake) -> None:
+    fresh, embedder = fake, HashEmbedder()
+    build_index(fresh, embedder=embedder)
+    for i in range(30):
+        (fresh.corpus_dir / f"extra{i}.txt").write_text(
+            f"Berita tambahan nomor {i}\nPemkab Lahat membuka {i} kelas baru pada Senin (2/3/2026).", encoding="utf-8"
+        )
+    failing = CountingEmbedder(embedder)
+    failing.fail_after = 20
+    settings = fresh.replace(embed_batch_size=4)  # batches of 8: two of them are done when the failure hits
+    with pytest.raises(RuntimeError, match="injected"):
+        build_index(settings, embedder=failing)
+    counting = CountingEmbedder(embedder)
+    report = build_index(settings, embedder=counting)
+    assert report.chunks_reused == 16 and counting.documents == 30 - 16 == report.chunks_embedded
+    assert "Dilanjutkan dari build yang terputus: 16 potongan" in report.summary()
+    assert not list(fresh.index_dir.glob(".embed-cache-*"))  # a finished build leaves no cache behind
+
+
+def test_oversized_files_and_articles_are_skipped_with_a_warning(fake) -> None:
+    fresh, embedder = fake, HashEmbedder()
+    (fresh.corpus_dir / "besar.txt").write_text("Laporan Panjang\n" + "Kalimat panjang laporan. " * 1200, "utf-8")
+    (fresh.corpus_dir / "berat.txt").write_text("Arsip\n" + "x " * 600_000, "utf-8")  # 1.2 MB
+    report = build_index(fresh.replace(max_file_mb=1.0, max_article_chunks=20), embedder=embedder)
+    said = "\n".join(str(p) for p in report.problems)
+    assert "berat.txt" in said and "melebihi batas 1 MB" in said and "TANYA_MAX_FILE_MB" in said
+    assert "besar.txt" in said and "melebihi batas 20" in said and "TANYA_MAX_ARTICLE_CHUNKS" in said
+    assert report.added == 3 and report.chunks_total < 20  # the founding article and the two others only
+    allowed = build_index(fresh.replace(max_file_mb=1.0, max_article_chunks=0), embedder=embedder)  # 0: no limit
+    assert allowed.added == 1 and allowed.chunks_total > 25

@@ -4,6 +4,7 @@ each script finishes and writes a model file the package can load."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -164,6 +165,30 @@ def test_the_reader_trains_checkpoints_and_resumes_on_tiny_data(embedder, tmp_pa
     record = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
     assert record["freeze"] == 11 and len(record["data"]) == 5 and "idk-mrc-valid" in record["figures"]
     assert record["news_share"] == 0.5 and "news.jsonl" in " ".join(record["data"])
+    # The second stage: the trained reader continued on written English questions (training/data/), as the shipped
+    # reader is made
+    english = tmp_path / "english.jsonl"
+    english.write_text(
+        "\n".join(json.dumps({"id": f"q-dev-000{n}", "question": f"Who inspected flood {n}?"}) for n in (1, 4)),
+        encoding="utf-8",
+    )
+    tuned = tmp_path / "tuned.safetensors"
+    third = run_script(
+        "train_reader.py", *common, "--english-file", str(english), "--init", str(out), "--out", str(tuned)
+    )
+    assert "4 English examples" in third.stdout and "no-answer threshold" in third.stdout, third.stdout
+    record = json.loads(tuned.with_suffix(".json").read_text(encoding="utf-8"))
+    assert record["init"]["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert "english.jsonl" in " ".join(record["data"])
+    english.write_text(json.dumps({"id": "q-dev-2496", "question": "Who?"}), encoding="utf-8")  # a valid question
+    refused = subprocess.run(
+        [sys.executable, str(ROOT / "training" / "train_reader.py"), *common, "--english-file", str(english)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=ROOT,
+    )
+    assert refused.returncode != 0 and "validation questions" in refused.stderr, refused.stderr
 
 
 @pytest.mark.slow  # the shipped reader over two tiny indexes

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT, make_corpus
+from .fakes import HashEmbedder
 
 XSS_ARTICLE = (
     "Festival Perahu Bidar <script>window.__xss = 1</script>\n"
@@ -101,9 +102,10 @@ def test_login_required_when_auth_is_set(tmp_path, server) -> None:
         proc.wait(timeout=30)
 
 
-def test_upload_checks_and_delete(fresh, tmp_path) -> None:
+def test_upload_checks_and_delete(fake, tmp_path) -> None:
     from tanya_sumsel.app.ui_corpus import delete_article, save_uploads
 
+    fresh = fake  # what is saved and deleted does not depend on the embedder
     good = tmp_path / "baru.txt"
     good.write_text("Jalan Tol Baru\nJalan tol Kayuagung dibuka Selasa (3/3/2026).", encoding="utf-8")
     bad_type = tmp_path / "foto.png"
@@ -123,14 +125,14 @@ def test_upload_checks_and_delete(fresh, tmp_path) -> None:
     from tanya_sumsel.indexing.build import build_index
     from tanya_sumsel.stores.choose import open_reader
 
-    build_index(fresh)
+    build_index(fresh, embedder=HashEmbedder())
     article_id = next(a.id for a in open_reader(fresh).articles().values() if a.title == "Jalan Tol Baru")
     assert "dihapus" in delete_article(fresh, article_id)
     assert not (fresh.corpus_dir / "uploads" / "baru.txt").exists()
     assert "tidak ada di indeks" in delete_article(fresh, "tidak-ada")
 
 
-def test_an_upload_never_replaces_another_file_and_each_file_is_judged_alone(fresh, tmp_path) -> None:
+def test_an_upload_never_replaces_another_file_and_each_file_is_judged_alone(fake, tmp_path) -> None:
     """Issue #33 items 1 and 2: a second, different berita.jsonl used to overwrite the first (its articles then left
     the index); one bad file in a selection used to block the others."""
     from tanya_sumsel.app.ui_corpus import save_uploads
@@ -144,6 +146,7 @@ def test_an_upload_never_replaces_another_file_and_each_file_is_judged_alone(fre
         path.write_text(json.dumps(record) + "\n", encoding="utf-8")
     pdf = tmp_path / "laporan.pdf"
     pdf.write_bytes(b"%PDF-1.7")
+    fresh = fake  # what is saved does not depend on the embedder
     uploads = fresh.corpus_dir / "uploads"
     report = save_uploads(fresh, [first, pdf]).replace("\\", "")
     assert "✓ berita.jsonl: 1 artikel disimpan." in report and "✗ laporan.pdf: jenis berkas tidak didukung" in report
@@ -153,11 +156,12 @@ def test_an_upload_never_replaces_another_file_and_each_file_is_judged_alone(fre
         assert "sudah ada di korpus; tidak disimpan lagi" in save_uploads(fresh, [again])
     assert sorted(p.name for p in uploads.iterdir()) == ["berita-2.jsonl", "berita.jsonl"]
     assert (uploads / "berita.jsonl").read_bytes() == first.read_bytes(), "the first file is untouched"
-    build_index(fresh)
+    build_index(fresh, embedder=HashEmbedder())
     titles = {a.title for a in open_reader(fresh).articles().values()}
     assert {"Pasar Baru Dibuka", "Jembatan Musi VI Diresmikan"} <= titles, "both uploads' articles are in the index"
 
 
+@pytest.mark.slow  # two starts of the real server with the real model
 def test_a_start_picks_up_articles_added_to_the_corpus_folder(tmp_path) -> None:
     """Issue #33 item 3: files copied into corpus/ between two starts are indexed at the next start (incrementally),
     not left behind a WARNING."""

@@ -41,7 +41,20 @@ from tanya_sumsel.settings import Settings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
 # The options a checkpoint's training depends on: resuming with any other value would mix two runs
-SHAPING = ("max_train", "epochs", "freeze", "max_len", "batch", "lr", "seed", "informal", "english", "news_share")
+SHAPING = (
+    "max_train",
+    "epochs",
+    "freeze",
+    "max_len",
+    "batch",
+    "lr",
+    "seed",
+    "informal",
+    "english",
+    "news_share",
+    "english_file",
+    "init",
+)
 ABBREVIATIONS = {
     "yang": "yg",
     "berapa": "brp",
@@ -399,6 +412,31 @@ def with_news_negatives(train: list[Example], news: Path, share: float, rng: ran
     return out
 
 
+def with_english(
+    train: list[Example], facqa: Path, english: Path, informal_share: float, rng: random.Random
+) -> list[Example]:
+    """The examples plus each FacQA training question of `english` (written translations: id, question) asked in
+    English on its passage and on its negative passage; a share typed as people type (lower case, no '?')."""
+    asked = {r["id"]: r["question"] for r in _jsonl(english)}
+    valid = [q for q in asked if int(q.rsplit("-", 1)[1]) > LAST_TRAIN]
+    if valid:  # validation questions never train
+        sys.exit(
+            f"{english} holds FacQA validation questions ({', '.join(valid[:3])}): keep it to q-dev-0001…{LAST_TRAIN}"
+        )
+    added = []
+    for e in facqa_examples(facqa, valid=False):
+        text = asked.get(e.qid.removesuffix("-neg"))
+        if text is None:
+            continue
+        if rng.random() < informal_share:
+            text = text.lower().rstrip(" ?")
+        added.append(Example(e.qid + "-en", text, e.context, e.start, e.text))
+    print(f"{len(added)} English examples from {english.name}", flush=True)
+    out = train + added
+    rng.shuffle(out)
+    return out
+
+
 def main() -> None:
     """Build windows, cache the frozen layers, train (resumably), choose the threshold on valid, report."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -416,6 +454,8 @@ def main() -> None:
     ap.add_argument("--english", type=float, default=0.0, help="share of questions asked in code-mixed English")
     ap.add_argument("--news", type=Path, default=SHARED.parent / "corpora" / "clickid-news-2019" / "articles.jsonl")
     ap.add_argument("--news-share", type=float, default=0.0, help="share of questions also read against news")
+    ap.add_argument("--english-file", type=Path, default=None, help="written English FacQA training questions (JSONL)")
+    ap.add_argument("--init", type=Path, default=None, help="start from these reader weights (a reader.safetensors)")
     ap.add_argument("--save-every", type=int, default=200)
     ap.add_argument("--max-minutes", type=float, default=110.0)
     ap.add_argument("--work", type=Path, default=Path.home() / ".cache" / "tanya-sumsel" / "reader-training")
@@ -452,6 +492,8 @@ def main() -> None:
         return e
 
     train = [rewritten(e) for e in train]
+    if args.english_file:
+        train = with_english(train, args.facqa, args.english_file, args.informal, rng)
     valid = {"idk-mrc-valid": idk_examples(args.idk_valid), "facqa-valid": facqa_examples(args.facqa, valid=True)}
     wins = windows(tokenizer, train, args.max_len, 48)
     # The cache holds states of these exact windows: any change to the data or its rewriting gets its own folder
@@ -466,6 +508,8 @@ def main() -> None:
     import copy
 
     model = Reader(copy.deepcopy(base.encoder.layer[args.freeze :]), base.config.hidden_size)
+    if args.init:  # continue from a trained reader (its layers and head), e.g. the shipped one
+        model.load_state_dict({k: v.float() for k, v in load_file(str(args.init)).items()})
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     steps_per_epoch = math.ceil(len(wins) / args.batch)
     total = steps_per_epoch * args.epochs
@@ -548,8 +592,10 @@ def main() -> None:
                     args.facqa / "questions.jsonl",
                     args.facqa / "corpus.jsonl",
                     *([args.news] if args.news_share else []),
+                    *([args.english_file] if args.english_file else []),
                 ]
             },
+            "init": {"file": args.init.name, "sha256": sha256(args.init)} if args.init else None,
             "news_share": args.news_share,
             "trained_at": time.strftime("%Y-%m-%d"),
             "minutes": round(earlier + (time.monotonic() - began) / 60, 1),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import re
 import subprocess
 import sys
@@ -174,9 +175,20 @@ def test_the_reader_trains_checkpoints_and_resumes_on_tiny_data(embedder, tmp_pa
     )
     tuned = tmp_path / "tuned.safetensors"
     third = run_script(
-        "train_reader.py", *common, "--english-file", str(english), "--init", str(out), "--out", str(tuned)
+        "train_reader.py",
+        *common,
+        "--english-file",
+        str(english),
+        "--near-miss",
+        "1.0",
+        "--init",
+        str(out),
+        "--out",
+        str(tuned),
     )
     assert "4 English examples" in third.stdout and "no-answer threshold" in third.stdout, third.stdout
+    made = re.search(r"(\d+) near-miss questions", third.stdout)  # 'Siapa bupati …' asked of the deputy
+    assert made and int(made.group(1)) > 0, third.stdout
     record = json.loads(tuned.with_suffix(".json").read_text(encoding="utf-8"))
     assert record["init"]["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
     assert "english.jsonl" in " ".join(record["data"])
@@ -204,3 +216,25 @@ def test_the_reader_calibration_runs_on_tiny_data(embedder, tmp_path: Path) -> N
     written = json.loads(record.read_text(encoding="utf-8"))
     assert isinstance(written["threshold"], float) and len(written["calibration"]) == 2
     assert written["threshold_from"].startswith("training/calibrate_reader.py")
+
+
+def test_a_near_miss_changes_one_detail_its_passage_does_not_hold() -> None:
+    """training/near_miss.py: the unanswerable twin of an answerable question, for the reader to decline."""
+    sys.path.insert(0, str(ROOT / "training"))
+    from near_miss import near_miss
+
+    rng = random.Random(0)
+    passage = "Jembatan Musi VI sepanjang 1.140 meter diresmikan Gubernur Sumsel Herman Deru pada 2024."
+    assert near_miss("Berapa panjang Jembatan Musi VI?", passage, rng) in {
+        "Berapa panjang Jembatan Musi V?",
+        "Berapa panjang Jembatan Musi VII?",
+    }
+    for _ in range(10):  # a year or the numeral: whichever is changed, the passage never says it
+        asked = "Siapa yang meresmikan Jembatan Musi VI pada 2024?"
+        changed = near_miss(asked, passage, rng)
+        assert changed is not None
+        (new,) = set(changed.rstrip("?").split()) - set(asked.rstrip("?").split())  # one word changed
+        assert re.search(rf"\b{new}\b", passage) is None, changed
+    assert near_miss("Siapa Gubernur Sumsel?", passage, rng) == "Siapa Wakil Gubernur Sumsel?"
+    assert near_miss("Siapa Gubernur Sumsel?", passage + " Wakil Gubernur Cik Ujang hadir.", rng) is None
+    assert near_miss("Apa yang diresmikan?", passage, rng) is None  # nothing to change

@@ -9,7 +9,10 @@ every `--save-every` steps and whenever `--max-minutes` runs out, so rerunning t
 Data (train splits only): IDK-MRC train (answerable and unanswerable), FacQA train (q-dev-0001…2495) on its own
 passage, and FacQA negatives (the question against the FacQA passage that shares most of its terms and holds none
 of its answers); a share of questions is asked rewritten informally (lower case, no question mark, "yg",
-"brp", "dgn", a typo). Thresholds and figures come from IDK-MRC valid and FacQA valid (q-dev-2496…2806).
+"brp", "dgn", a typo). Optional: CLICK-ID news negatives (`--news-share`), written English versions of FacQA
+training questions (`--english-file`), and near misses (`--near-miss`: a question with one detail changed, on its
+own passage, which then answers nothing). `--init` continues from trained reader weights (a second stage).
+Thresholds and figures come from IDK-MRC valid and FacQA valid (q-dev-2496…2806).
 
 Usage: python training/train_reader.py [--max-train N] [--epochs 2] [--freeze 8] [--max-minutes M] [--work DIR]
 """
@@ -33,6 +36,7 @@ from safetensors.torch import load_file, save_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import LAST_TRAIN, sha256
+from near_miss import near_miss
 from news_negatives import NewsParagraphs
 
 from tanya_sumsel.embedding.e5_convert import ensure_converted
@@ -54,6 +58,7 @@ SHAPING = (
     "news_share",
     "english_file",
     "init",
+    "near_miss",
 )
 ABBREVIATIONS = {
     "yang": "yg",
@@ -437,6 +442,22 @@ def with_english(
     return out
 
 
+def with_near_misses(train: list[Example], facqa: Path, share: float, rng: random.Random) -> list[Example]:
+    """The examples plus, for a `share` of the FacQA training questions, the question with one detail changed
+    (near_miss.py: a year, a numeral, the deputy for the office) on its own passage, which then answers nothing."""
+    added = []
+    for e in facqa_examples(facqa, valid=False):
+        if e.text is None or rng.random() >= share:
+            continue
+        changed = near_miss(e.question, e.context, rng)
+        if changed:
+            added.append(Example(e.qid + "-near", changed, e.context, None, None))
+    print(f"{len(added)} near-miss questions", flush=True)
+    out = train + added
+    rng.shuffle(out)
+    return out
+
+
 def main() -> None:
     """Build windows, cache the frozen layers, train (resumably), choose the threshold on valid, report."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -455,6 +476,7 @@ def main() -> None:
     ap.add_argument("--news", type=Path, default=SHARED.parent / "corpora" / "clickid-news-2019" / "articles.jsonl")
     ap.add_argument("--news-share", type=float, default=0.0, help="share of questions also read against news")
     ap.add_argument("--english-file", type=Path, default=None, help="written English FacQA training questions (JSONL)")
+    ap.add_argument("--near-miss", type=float, default=0.0, help="share of FacQA questions also asked one detail off")
     ap.add_argument("--init", type=Path, default=None, help="start from these reader weights (a reader.safetensors)")
     ap.add_argument("--save-every", type=int, default=200)
     ap.add_argument("--max-minutes", type=float, default=110.0)
@@ -494,6 +516,8 @@ def main() -> None:
     train = [rewritten(e) for e in train]
     if args.english_file:
         train = with_english(train, args.facqa, args.english_file, args.informal, rng)
+    if args.near_miss:
+        train = with_near_misses(train, args.facqa, args.near_miss, rng)
     valid = {"idk-mrc-valid": idk_examples(args.idk_valid), "facqa-valid": facqa_examples(args.facqa, valid=True)}
     wins = windows(tokenizer, train, args.max_len, 48)
     # The cache holds states of these exact windows: any change to the data or its rewriting gets its own folder
@@ -597,6 +621,7 @@ def main() -> None:
             },
             "init": {"file": args.init.name, "sha256": sha256(args.init)} if args.init else None,
             "news_share": args.news_share,
+            "near_miss": args.near_miss,
             "trained_at": time.strftime("%Y-%m-%d"),
             "minutes": round(earlier + (time.monotonic() - began) / 60, 1),
         }

@@ -103,6 +103,7 @@ def test_an_embedder_is_plugged_in_by_import_path(tmp_path: Path, monkeypatch, c
         ("tests.no_such_module:Embedder", "tidak dapat dibuat"),
         ("tests.fakes:NoSuchEmbedder", "tidak dapat dibuat"),
         ("collections:OrderedDict", "bukan Embedder"),  # made, but not an embedder
+        ("json:loads", "gagal dibuat"),  # raises when called without arguments
     ],
 )
 def test_an_embedder_that_cannot_be_plugged_in_says_what_to_fix(tmp_path: Path, name: str, said: str) -> None:

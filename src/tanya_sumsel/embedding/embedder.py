@@ -207,9 +207,13 @@ def _plug(name: str) -> Embedder:
     module, _, attr = name.partition(":")
     fix = "Periksa TANYA_EMBED_MODEL (atau --embed-model): modul:kelas yang dapat diimpor, mis. paket_saya.vektor:Embedder."
     try:
-        made = getattr(importlib.import_module(module), attr)()
-    except (ImportError, AttributeError, TypeError) as exc:
+        factory = getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError) as exc:
         raise EmbedderError(f"Embedder {name!r} tidak dapat dibuat ({exc}). {fix}") from exc
+    try:
+        made = factory()
+    except Exception as exc:  # someone else's code: whatever it raises is one line that names it, not a traceback
+        raise EmbedderError(f"Embedder {name!r} gagal dibuat ({type(exc).__name__}: {exc}). {fix}") from exc
     if not isinstance(made, Embedder):
         raise EmbedderError(f"{name!r} bukan Embedder (perlu id, dim, embed_documents, embed_query). {fix}")
     return made

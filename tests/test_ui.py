@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT, make_corpus
-from .fakes import HashEmbedder
 
 XSS_ARTICLE = (
     "Festival Perahu Bidar <script>window.__xss = 1</script>\n"
@@ -125,7 +124,7 @@ def test_upload_checks_and_delete(fake, tmp_path) -> None:
     from tanya_sumsel.indexing.build import build_index
     from tanya_sumsel.stores.choose import open_reader
 
-    build_index(fresh, embedder=HashEmbedder())
+    build_index(fresh)  # the settings name the FAKE embedder
     article_id = next(a.id for a in open_reader(fresh).articles().values() if a.title == "Jalan Tol Baru")
     assert "dihapus" in delete_article(fresh, article_id)
     assert not (fresh.corpus_dir / "uploads" / "baru.txt").exists()
@@ -156,7 +155,7 @@ def test_an_upload_never_replaces_another_file_and_each_file_is_judged_alone(fak
         assert "sudah ada di korpus; tidak disimpan lagi" in save_uploads(fresh, [again])
     assert sorted(p.name for p in uploads.iterdir()) == ["berita-2.jsonl", "berita.jsonl"]
     assert (uploads / "berita.jsonl").read_bytes() == first.read_bytes(), "the first file is untouched"
-    build_index(fresh, embedder=HashEmbedder())
+    build_index(fresh)  # the settings name the FAKE embedder
     titles = {a.title for a in open_reader(fresh).articles().values()}
     assert {"Pasar Baru Dibuka", "Jembatan Musi VI Diresmikan"} <= titles, "both uploads' articles are in the index"
 

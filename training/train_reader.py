@@ -171,6 +171,18 @@ def idk_examples(folder: Path) -> list[Example]:
     return out
 
 
+def in_valid_split(qid: str) -> bool:
+    """Whether a FacQA question id is a validation one (q-dev-2496…2806), never trained on."""
+    return int(qid.rsplit("-", 1)[1]) > LAST_TRAIN
+
+
+def mixed_in(train: list[Example], added: list[Example], rng: random.Random) -> list[Example]:
+    """`added` shuffled in among the training examples."""
+    out = train + added
+    rng.shuffle(out)
+    return out
+
+
 def facqa_examples(folder: Path, valid: bool) -> list[Example]:
     """FacQA questions on their passage, and each against its closest passage that holds none of its answers."""
     passages = _jsonl(folder / "corpus.jsonl")
@@ -178,7 +190,7 @@ def facqa_examples(folder: Path, valid: bool) -> list[Example]:
     bags = [(p["id"], set(terms(p["text"]))) for p in passages]
     out = []
     for q in _jsonl(folder / "questions.jsonl"):
-        if (int(q["id"].rsplit("-", 1)[1]) > LAST_TRAIN) != valid:
+        if in_valid_split(q["id"]) != valid:
             continue
         gold = texts[q["doc_ids"][0]]
         answer = next((a for a in q["answers"] if a in gold), None)
@@ -412,24 +424,23 @@ def with_news_negatives(train: list[Example], news: Path, share: float, rng: ran
         if text is not None:
             added.append(Example(e.qid + "-news", e.question, text, None, None))
     print(f"{len(added)} news negatives from {news.name}", flush=True)
-    out = train + added
-    rng.shuffle(out)
-    return out
+    return mixed_in(train, added, rng)
 
 
 def with_english(
-    train: list[Example], facqa: Path, english: Path, informal_share: float, rng: random.Random
+    train: list[Example], facqa: list[Example], english: Path, informal_share: float, rng: random.Random
 ) -> list[Example]:
     """The examples plus each FacQA training question of `english` (written translations: id, question) asked in
-    English on its passage and on its negative passage; a share typed as people type (lower case, no '?')."""
+    English on its passage and on its negative passage (`facqa`: FacQA's training examples); a share typed as
+    people type (lower case, no '?')."""
     asked = {r["id"]: r["question"] for r in _jsonl(english)}
-    valid = [q for q in asked if int(q.rsplit("-", 1)[1]) > LAST_TRAIN]
+    valid = [q for q in asked if in_valid_split(q)]
     if valid:  # validation questions never train
         sys.exit(
             f"{english} holds FacQA validation questions ({', '.join(valid[:3])}): keep it to q-dev-0001…{LAST_TRAIN}"
         )
     added = []
-    for e in facqa_examples(facqa, valid=False):
+    for e in facqa:
         text = asked.get(e.qid.removesuffix("-neg"))
         if text is None:
             continue
@@ -437,25 +448,22 @@ def with_english(
             text = text.lower().rstrip(" ?")
         added.append(Example(e.qid + "-en", text, e.context, e.start, e.text))
     print(f"{len(added)} English examples from {english.name}", flush=True)
-    out = train + added
-    rng.shuffle(out)
-    return out
+    return mixed_in(train, added, rng)
 
 
-def with_near_misses(train: list[Example], facqa: Path, share: float, rng: random.Random) -> list[Example]:
-    """The examples plus, for a `share` of the FacQA training questions, the question with one detail changed
-    (near_miss.py: a year, a numeral, the deputy for the office) on its own passage, which then answers nothing."""
+def with_near_misses(train: list[Example], facqa: list[Example], share: float, rng: random.Random) -> list[Example]:
+    """The examples plus, for a `share` of the FacQA training questions (`facqa`: FacQA's training examples), the
+    question with one detail changed (near_miss.py: a year, a numeral, the deputy for the office) on its own
+    passage, which then answers nothing."""
     added = []
-    for e in facqa_examples(facqa, valid=False):
+    for e in facqa:
         if e.text is None or rng.random() >= share:
             continue
         changed = near_miss(e.question, e.context, rng)
         if changed:
             added.append(Example(e.qid + "-near", changed, e.context, None, None))
     print(f"{len(added)} near-miss questions", flush=True)
-    out = train + added
-    rng.shuffle(out)
-    return out
+    return mixed_in(train, added, rng)
 
 
 def main() -> None:
@@ -497,7 +505,8 @@ def main() -> None:
     tokenizer = AutoTokenizer.from_pretrained(folder)
     base = AutoModel.from_pretrained(folder, attn_implementation="eager").eval()
 
-    train = idk_examples(args.idk_train) + facqa_examples(args.facqa, valid=False)
+    facqa_train = facqa_examples(args.facqa, valid=False)  # its negatives' search takes seconds: done once
+    train = idk_examples(args.idk_train) + facqa_train
     rng.shuffle(train)
     if args.max_train:
         train = train[: args.max_train]
@@ -515,9 +524,9 @@ def main() -> None:
 
     train = [rewritten(e) for e in train]
     if args.english_file:
-        train = with_english(train, args.facqa, args.english_file, args.informal, rng)
+        train = with_english(train, facqa_train, args.english_file, args.informal, rng)
     if args.near_miss:
-        train = with_near_misses(train, args.facqa, args.near_miss, rng)
+        train = with_near_misses(train, facqa_train, args.near_miss, rng)
     valid = {"idk-mrc-valid": idk_examples(args.idk_valid), "facqa-valid": facqa_examples(args.facqa, valid=True)}
     wins = windows(tokenizer, train, args.max_len, 48)
     # The cache holds states of these exact windows: any change to the data or its rewriting gets its own folder

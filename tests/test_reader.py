@@ -135,6 +135,26 @@ def test_spans_are_the_exact_characters_of_the_passage(learned: Settings) -> Non
     assert changed[-1][1:] == (11, 12)
 
 
+def test_a_window_already_read_for_the_question_is_not_read_again(
+    learned: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dated answer's second pass rereads windows of the first: they come from memory, the same readings."""
+    reader = load_reader(learned)
+    assert reader is not None
+    text = (learned.corpus_dir / "000_4166e72e5cd7cb12.txt").read_text(encoding="utf-8")
+    p = Passage(1, 1.0, 0, "a", "t", "s", None, None, None, text, 0, len(text))
+    first, second, third = Window(p, 0, 400), Window(p, 400, 800), Window(p, 800, 1200)
+    question = "Siapa Sekretaris Daerah Sumsel?"
+    before = reader.read(question, [first, second])
+    batches: list[int] = []
+    real = reader._spans
+    monkeypatch.setattr(reader, "_spans", lambda q, ws: batches.append(len(ws)) or real(q, ws))
+    again = reader.read(question, [second, third, first])
+    assert batches == [1]  # only the new window went through the graph
+    assert (again[2], again[0]) == tuple(before)  # the remembered readings, in the order asked
+    assert reader.read("Siapa Gubernur Sumsel?", [first]) and batches == [1, 1]  # another question reads afresh
+
+
 def test_the_default_answerer_is_the_reader_and_english_goes_through_it(
     built: Settings, learned: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ _NEVER = float("-inf")
 # Unicode White_Space, what the tokenizers library strips (str.strip would also drop \x1c-\x1f)
 _WHITE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 _NON_WHITE = re.compile(f"[^{_WHITE}]+")  # a word, as the tokenizers library splits text
+WORDS_REMEMBERED = 32768  # segmented words kept (a few MB)
 _UNK_PENALTY = 10.0  # what an unknown character costs below the rarest piece (sentencepiece's kUnkPenalty)
 
 
@@ -47,8 +49,10 @@ class E5Tokenizer:
         self.unk_score = min(self.scores) - _UNK_PENALTY
         self.longest = max(map(len, pieces))
         self.max_len = max_len
+        # News repeats its words: the reader's windows and the questions hit this for most of theirs
+        self._word = lru_cache(maxsize=WORDS_REMEMBERED)(self._segment)
 
-    def _word(self, word: str) -> list[int]:
+    def _segment(self, word: str) -> tuple[int, ...]:
         """Best-scoring segmentation of one ▁-prefixed word; a run of unknown characters is one `<unk>`."""
         n, ids, scores, longest = len(word), self.ids, self.scores, self.longest
         best = [0.0] + [_NEVER] * n
@@ -72,7 +76,7 @@ class E5Tokenizer:
             j, pid = back[j]
             if not (pid == self.unk and out and out[-1] == self.unk):
                 out.append(pid)
-        return out[::-1]
+        return tuple(out[::-1])
 
     def encode(self, text: str) -> list[int]:
         """Token ids of `text`, specials included."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,7 @@ from tanya_sumsel.types import Passage
 
 MAX_SPAN_TOKENS = 30
 QUESTION_TOKENS = 40
+REMEMBERED = 256  # readings kept per reader: a question's later pass (over time) rereads some of its windows
 EDGE = " \t\n.,;:!?)(\"'“”‘’[]-–—/"  # stripped from a span's ends: the answer is the words, not the punctuation
 
 
@@ -51,6 +53,14 @@ class Reading:
         return self.window.passage.text[self.start : self.end]
 
 
+Span = tuple[float, int | None, int | None]  # a window's best span: margin over "no answer", offsets (None: empty)
+
+
+def _key(question: str, w: Window) -> tuple[str, str, int, int, str]:
+    """What a reading depends on: the question and the window's text where it lies."""
+    return question, w.passage.article_id, w.passage.start, w.start, w.passage.text[w.start : w.end]
+
+
 class Reader(Protocol):
     """What decides an answer: per window, its best span and how far it beats "no answer" (`LearnedReader`; a
     scripted fake in tests/fakes.py). A reading at or above `threshold` answers."""
@@ -79,13 +89,32 @@ class LearnedReader:
         options.inter_op_num_threads = 1
         self.session = ort.InferenceSession(str(folder / "reader.onnx"), options, providers=["CPUExecutionProvider"])
         self._lock = threading.Lock()
+        self._seen: OrderedDict[tuple[str, str, int, int, str], Span] = OrderedDict()
 
     def probability(self, margin: float) -> float:
         """P(answer is right) for a margin (logistic calibration fitted on validation data)."""
         return 1.0 / (1.0 + math.exp(-(self.a * margin + self.b)))
 
     def read(self, question: str, windows: list[Window]) -> list[Reading]:
-        """One reading per window, in the windows' order."""
+        """One reading per window, in the windows' order; a window this question already read is not read again (a
+        dated answer's second pass over the other articles rereads about 45% of its windows)."""
+        keys = [_key(question, w) for w in windows]
+        with self._lock:
+            known = {k: self._seen[k] for k in keys if k in self._seen}
+        new = {k: w for k, w in zip(keys, windows, strict=True) if k not in known}
+        known.update(zip(new, self._spans(question, list(new.values())), strict=True))
+        with self._lock:
+            for k in new:
+                self._seen[k] = known[k]
+            while len(self._seen) > REMEMBERED:
+                self._seen.popitem(last=False)
+        return [
+            Reading(w, m, self.probability(m), a, b)
+            for w, (m, a, b) in zip(windows, map(known.__getitem__, keys), strict=True)
+        ]
+
+    def _spans(self, question: str, windows: list[Window]) -> list[Span]:
+        """Per window, read together in one batch: the best span's margin over "no answer" and its offsets."""
         if not windows:
             return []
         q = self.tokenizer.encode(question)[:QUESTION_TOKENS]
@@ -107,11 +136,13 @@ class LearnedReader:
         first = len(q) + 1  # the passage's first token
         return [self._decode(w, starts[r], ends[r], first, spans[r]) for r, w in enumerate(windows)]
 
-    def _decode(self, w: Window, s: np.ndarray, e: np.ndarray, first: int, offsets: list[tuple[int, int]]) -> Reading:
+    def _decode(self, w: Window, s: np.ndarray, e: np.ndarray, first: int, offsets: list[tuple[int, int]]) -> Span:
+        """The best span of at most MAX_SPAN_TOKENS passage tokens (`first` is the passage's first) against the
+        no-answer score, its ends stripped of punctuation."""
         n = len(offsets)
         null = float(s[0] + e[0])
         if n == 0:
-            return Reading(w, -1e9, 0.0, None, None)
+            return -1e9, None, None
         ps, pe = s[first : first + n], e[first : first + n]
         best, at = -1e18, (0, 0)
         for length in range(min(MAX_SPAN_TOKENS, n)):  # spans of `length + 1` tokens, all at once
@@ -126,9 +157,7 @@ class LearnedReader:
             a += 1
         while b > a and text[b - 1] in EDGE:
             b -= 1
-        if a >= b:
-            return Reading(w, margin, self.probability(margin), None, None)
-        return Reading(w, margin, self.probability(margin), a, b)
+        return (margin, None, None) if a >= b else (margin, a, b)
 
 
 def load_reader(settings: Settings) -> LearnedReader | None:

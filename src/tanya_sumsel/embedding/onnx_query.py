@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tanya_sumsel.embedding.tokenizer import E5Tokenizer
+from tanya_sumsel.embedding.tokenizer import load_tokenizer
 
 WORDS = "word_embeddings"  # the graph input that replaces the word-embedding lookup
 
@@ -68,7 +68,7 @@ class OnnxQueryEmbedder:
 
         config = json.loads((folder / "config.json").read_text())
         self.prompts = config["prompts"]
-        self.tokenizer = E5Tokenizer(folder, int(config["max_seq_length"]))
+        self.tokenizer = load_tokenizer(folder, int(config["max_seq_length"]))
         self.words = _Rows(folder / "words.npy")
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or (os.cpu_count() or 1)

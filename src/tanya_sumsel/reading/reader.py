@@ -16,7 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from tanya_sumsel.embedding.onnx_query import _Rows
-from tanya_sumsel.embedding.tokenizer import EOS, E5Tokenizer
+from tanya_sumsel.embedding.tokenizer import EOS, load_tokenizer
 from tanya_sumsel.settings import Settings
 from tanya_sumsel.types import Passage
 
@@ -82,7 +82,7 @@ class LearnedReader:
         self.max_len = int(self.record["max_len"])
         self.threshold = float(self.record["threshold"])
         self.a, self.b = (float(x) for x in self.record.get("calibration", (1.0, 0.0)))
-        self.tokenizer = E5Tokenizer(words, self.max_len)
+        self.tokenizer = load_tokenizer(words, self.max_len)
         self.words = _Rows(words / "words.npy")
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads

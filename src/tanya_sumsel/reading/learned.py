@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from tanya_sumsel.corpus.chunk_scan import ChunkScan
 from tanya_sumsel.question.analysis import Wording, wording
-from tanya_sumsel.question.forms import reader_question
+from tanya_sumsel.question.forms import in_indonesian_terms, reader_question, written_out
 from tanya_sumsel.reading.reader import Reader, Reading, Window, load_reader
 from tanya_sumsel.reading.rules import Composed, abstention, attribution, compose
 from tanya_sumsel.reading.sentences import Candidate, rank_sentences
@@ -84,8 +84,9 @@ def best_reading(
 
 def with_unit(question: str, text: str, start: int, end: int) -> int:
     """The span's end, moved past the counted noun a 'berapa <noun>' question names when the text puts it right
-    after the number ('Berapa rumah …?' over '412 rumah warga' gives '412 rumah'; the reader often stops at 412)."""
-    asked = re.match(r"\s*(?:berapa|brp|how many)\s+(\w+)", question, re.I)
+    after the number ('Berapa rumah …?' over '412 rumah warga' gives '412 rumah'; the reader often stops at 412).
+    An English question names the noun in the glossary's word ('How many houses …?' counts 'rumah')."""
+    asked = re.match(r"\s*(?:berapa|brp)\s+(\w+)", in_indonesian_terms(written_out(question)), re.I)
     if not asked or not re.fullmatch(r"[\d.,]+(?:\s+(?:ribu|juta|miliar|triliun))?", text[start:end]):
         return end
     after = re.match(r"\s+(\w+)", text[end:])

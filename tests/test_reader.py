@@ -30,6 +30,8 @@ FOUNDING = [
     ("Di mana rapat koordinasi Pemprov Sumsel digelar?", "Griya Agung"),  # the rules second the reader's -2.3
     ("dimana rakor pemprov diadakan", "Griya Agung"),
     ("Where was the coordination meeting of the provincial government held?", "Griya Agung"),
+    ("who's the regional secretary of south sumatra", "Edward Candra"),  # typed as people type, in English
+    ("who opened the coordination meeting", "Herman Deru"),
     ("Kapan rakor Pemprov Sumsel digelar?", "21/1/2026"),
     pytest.param(  # v1 answered it once question_forms.py read "brp" as "berapa"; v2 declines it
         "RPJMD Sumsel periode brp", "2025-2029", marks=pytest.mark.xfail(strict=True, reason=MISSES)

@@ -79,8 +79,9 @@ EN_QUESTION_WORDS: dict[str, str] = {
     "what": "apa",
     "which": "apa",
 }
+# A contraction's verb goes with the function words ("Who's" is "Who is": 'siapa')
 _EN_QUESTION = re.compile(
-    r"(?i)\b(" + "|".join(sorted(map(re.escape, EN_QUESTION_WORDS), key=len, reverse=True)) + r")\b"
+    r"(?i)\b(" + "|".join(sorted(map(re.escape, EN_QUESTION_WORDS), key=len, reverse=True)) + r")(?:['’](?:s|re))?\b"
 )
 # English words Indonesian has no word for in a question ('the mayor of Lubuklinggau' is 'wali kota Lubuklinggau')
 EN_FUNCTION_WORDS = frozenset("is are was were the a an do does did there of".split())

@@ -41,6 +41,7 @@ from news_negatives import NewsParagraphs
 
 from tanya_sumsel.embedding.e5_convert import ensure_converted
 from tanya_sumsel.lang.normalize import EN_PHRASES, GLOSSARY, terms
+from tanya_sumsel.question.forms import in_indonesian_terms
 from tanya_sumsel.settings import Settings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
@@ -428,11 +429,18 @@ def with_news_negatives(train: list[Example], news: Path, share: float, rng: ran
 
 
 def with_english(
-    train: list[Example], facqa: list[Example], english: Path, informal_share: float, rng: random.Random
+    train: list[Example],
+    facqa: list[Example],
+    english: Path,
+    informal_share: float,
+    rng: random.Random,
+    near_share: float = 0.0,
 ) -> list[Example]:
     """The examples plus each FacQA training question of `english` (written translations: id, question) asked in
     English on its passage and on its negative passage (`facqa`: FacQA's training examples); a share typed as
-    people type (lower case, no '?')."""
+    people type (lower case, no '?'); for a `near_share` of those with an answer, also the question one detail off
+    (near_miss.py) on its own passage, which then answers nothing. Each is worded as the answerer reads an English
+    question (`question.forms.in_indonesian_terms`: Indonesian question words, the glossary's words)."""
     asked = {r["id"]: r["question"] for r in _jsonl(english)}
     valid = [q for q in asked if in_valid_split(q)]
     if valid:  # validation questions never train
@@ -446,7 +454,11 @@ def with_english(
             continue
         if rng.random() < informal_share:
             text = text.lower().rstrip(" ?")
-        added.append(Example(e.qid + "-en", text, e.context, e.start, e.text))
+        added.append(Example(e.qid + "-en", in_indonesian_terms(text), e.context, e.start, e.text))
+        if e.text is not None and near_share and rng.random() < near_share:
+            changed = near_miss(text, e.context, rng)
+            if changed:
+                added.append(Example(e.qid + "-en-near", in_indonesian_terms(changed), e.context, None, None))
     print(f"{len(added)} English examples from {english.name}", flush=True)
     return mixed_in(train, added, rng)
 
@@ -524,7 +536,7 @@ def main() -> None:
 
     train = [rewritten(e) for e in train]
     if args.english_file:
-        train = with_english(train, facqa_train, args.english_file, args.informal, rng)
+        train = with_english(train, facqa_train, args.english_file, args.informal, rng, args.near_miss)
     if args.near_miss:
         train = with_near_misses(train, facqa_train, args.near_miss, rng)
     valid = {"idk-mrc-valid": idk_examples(args.idk_valid), "facqa-valid": facqa_examples(args.facqa, valid=True)}

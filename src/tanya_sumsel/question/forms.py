@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 from tanya_sumsel.lang.normalize import EXPANSIONS, GLOSSARY, translate_phrases
-from tanya_sumsel.question.kind import detect_language
 
 # Lower-case chat spellings of Indonesian words (a capitalised 'SP' or 'PD' is an acronym and is left alone)
 CHAT_WORDS: dict[str, str] = {
@@ -101,9 +100,8 @@ def written_out(question: str) -> str:
 def in_indonesian_terms(question: str) -> str:
     """An English question in the words the reader learned: its question words in Indonesian ('How many' →
     'berapa'), the glossary's lower-case words and phrases translated ('mayor' → 'wali kota'), English function
-    words dropped; names and every other word stay as asked. An Indonesian question comes back unchanged."""
-    if detect_language(question) != "en":
-        return question
+    words dropped; names and every other word stay as asked. Only for a question asked in English (the caller
+    knows its language: the question is analysed once)."""
     q = translate_phrases(_EN_QUESTION.sub(lambda m: EN_QUESTION_WORDS[m.group(1).lower()], question))
     # Only lower-case words: a capitalised one may be a name ('Long Bagun'); question words were replaced above
     q = re.sub(r"\b[a-z]+\b", lambda m: GLOSSARY.get(m.group(0), m.group(0)), q)
@@ -131,6 +129,7 @@ def as_the_passages_say(question: str, text: str) -> str:
     return question
 
 
-def reader_question(question: str, texts: list[str]) -> str:
-    """The question as the reader reads it over passages `texts`."""
-    return as_the_passages_say(in_indonesian_terms(written_out(question)), " ".join(texts))
+def reader_question(question: str, texts: list[str], lang: str = "id") -> str:
+    """The question (asked in `lang`) as the reader reads it over passages `texts`."""
+    asked = written_out(question)
+    return as_the_passages_say(in_indonesian_terms(asked) if lang == "en" else asked, " ".join(texts))

@@ -67,13 +67,14 @@ def best_reading(
     context: str = "",
     scans: Callable[[Passage], ChunkScan | None] | None = None,
     first_sure: bool = True,
+    lang: str = "id",
 ) -> tuple[list[Candidate], Reading | None]:
     """The ranked sentences, and the reading that decides (None: no span): the first window above the threshold,
     else (or with `first_sure=False`, as calibration needs, independent of any threshold) the largest margin."""
     w = wording(question)
     ranked = rank_sentences(w, passages, context=context, scans=scans)
     windows = windows_for(ranked)
-    asked = reader_question(w.text, [win.passage.text[win.start : win.end] for win in windows])
+    asked = reader_question(w.text, [win.passage.text[win.start : win.end] for win in windows], lang)
     readings = [r for r in reader.read(asked, windows) if r.start is not None]
     # Windows come best sentence first (retrieval and sentence rank): the first one the reader is sure of wins, so a
     # surer span in a passage about something else does not (FacQA valid answer_contains 0.862 -> 0.868, the dated
@@ -82,11 +83,12 @@ def best_reading(
     return ranked, sure or max(readings, key=lambda r: r.margin, default=None)
 
 
-def with_unit(question: str, text: str, start: int, end: int) -> int:
+def with_unit(question: str, text: str, start: int, end: int, lang: str = "id") -> int:
     """The span's end, moved past the counted noun a 'berapa <noun>' question names when the text puts it right
     after the number ('Berapa rumah …?' over '412 rumah warga' gives '412 rumah'; the reader often stops at 412).
     An English question names the noun in the glossary's word ('How many houses …?' counts 'rumah')."""
-    asked = re.match(r"\s*(?:berapa|brp)\s+(\w+)", in_indonesian_terms(written_out(question)), re.I)
+    read = written_out(question)
+    asked = re.match(r"\s*(?:berapa|brp)\s+(\w+)", in_indonesian_terms(read) if lang == "en" else read, re.I)
     if not asked or not re.fullmatch(r"[\d.,]+(?:\s+(?:ribu|juta|miliar|triliun))?", text[start:end]):
         return end
     after = re.match(r"\s+(\w+)", text[end:])
@@ -105,7 +107,7 @@ def read_compose(
 ) -> tuple[Composed, Reading | None, list[Candidate]]:
     """The reader's answer (a short answer and its quoted sentence [1], or the explained abstention), the reading it
     rests on (the best one even where it fell below the threshold) and the ranked sentences it was read from."""
-    ranked, best = best_reading(question, passages, reader, context, scans)
+    ranked, best = best_reading(question, passages, reader, context, scans, lang=lang)
     if not ranked:
         return Composed(abstention(lang, None), (), True, 0.0), None, ranked
     if best is None or best.margin < reader.threshold:
@@ -122,7 +124,7 @@ def composed(question: Wording, best: Reading, ranked: list[Candidate], lang: st
     first = held[0]
     last = next((c for c in held if c.end >= p.start + best.end), held[-1])
     quote = p.text[first.start - p.start : last.end - p.start]
-    stop = with_unit(question.text, p.text, best.start, best.end)
+    stop = with_unit(question.text, p.text, best.start, best.end, lang)
     span = (p.start + best.start, p.start + stop)
     words = p.text[best.start : stop].split()
     # An account ('Apa isi laporan …?') is quoted, not cut to a span: the rules show no short answer there either

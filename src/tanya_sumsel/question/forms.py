@@ -129,7 +129,12 @@ def as_the_passages_say(question: str, text: str) -> str:
     return question
 
 
+def reader_words(question: str, lang: str = "id") -> str:
+    """The question (asked in `lang`) in the reader's words: chat spellings written out, English in Indonesian terms."""
+    asked = written_out(question)
+    return in_indonesian_terms(asked) if lang == "en" else asked
+
+
 def reader_question(question: str, texts: list[str], lang: str = "id") -> str:
     """The question (asked in `lang`) as the reader reads it over passages `texts`."""
-    asked = written_out(question)
-    return as_the_passages_say(in_indonesian_terms(asked) if lang == "en" else asked, " ".join(texts))
+    return as_the_passages_say(reader_words(question, lang), " ".join(texts))

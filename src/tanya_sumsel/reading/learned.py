@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from tanya_sumsel.corpus.chunk_scan import ChunkScan
 from tanya_sumsel.question.analysis import Wording, wording
-from tanya_sumsel.question.forms import in_indonesian_terms, reader_question, written_out
+from tanya_sumsel.question.forms import reader_question, reader_words
 from tanya_sumsel.reading.reader import Reader, Reading, Window, load_reader
 from tanya_sumsel.reading.rules import Composed, abstention, attribution, compose
 from tanya_sumsel.reading.sentences import Candidate, rank_sentences
@@ -87,8 +87,7 @@ def with_unit(question: str, text: str, start: int, end: int, lang: str = "id") 
     """The span's end, moved past the counted noun a 'berapa <noun>' question names when the text puts it right
     after the number ('Berapa rumah …?' over '412 rumah warga' gives '412 rumah'; the reader often stops at 412).
     An English question names the noun in the glossary's word ('How many houses …?' counts 'rumah')."""
-    read = written_out(question)
-    asked = re.match(r"\s*(?:berapa|brp)\s+(\w+)", in_indonesian_terms(read) if lang == "en" else read, re.I)
+    asked = re.match(r"\s*berapa\s+(\w+)", reader_words(question, lang), re.I)  # 'brp' is written out there
     if not asked or not re.fullmatch(r"[\d.,]+(?:\s+(?:ribu|juta|miliar|triliun))?", text[start:end]):
         return end
     after = re.match(r"\s+(\w+)", text[end:])

@@ -74,18 +74,23 @@ READER_GUARDS = {
 }
 
 
+def learned_report(corpus, questions, extra: list[str], tmp_path) -> dict:
+    """`tanya-sumsel eval` with the learned reader, in a subprocess: its JSON report."""
+    out = tmp_path / "report.json"
+    cmd = [sys.executable, "-m", "tanya_sumsel", "eval", "--corpus", str(corpus), "--questions", str(questions)]
+    env = {**os.environ, "TANYA_READER": "learned"}
+    proc = subprocess.run([*cmd, *extra, "--report", str(out)], capture_output=True, text=True, timeout=1800, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(out.read_text())
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", list(READER_GUARDS))
 def test_the_learned_reader_on_the_valid_splits(tmp_path, name: str) -> None:
     corpus = needs_shared("eval", name, "corpus.jsonl")
     questions = needs_shared("eval", name, "questions.jsonl")
     extra, floors, max_abstain = READER_GUARDS[name]
-    out = tmp_path / "report.json"
-    cmd = [sys.executable, "-m", "tanya_sumsel", "eval", "--corpus", str(corpus), "--questions", str(questions)]
-    env = {**os.environ, "TANYA_READER": "learned"}
-    proc = subprocess.run([*cmd, *extra, "--report", str(out)], capture_output=True, text=True, timeout=1800, env=env)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    report = json.loads(out.read_text())
+    report = learned_report(corpus, questions, extra, tmp_path)
     for key, floor in floors.items():
         assert report[key] >= floor, (key, report[key])
     assert report["abstain_rate"] <= max_abstain, report["abstain_rate"]
@@ -102,14 +107,7 @@ VARIANT_FLOORS = {"informal": 0.83, "english": 0.59}
 def test_facqa_valid_asked_informally_and_in_english(tmp_path, variant: str) -> None:
     corpus = needs_shared("eval", "facqa-dev", "corpus.jsonl")
     questions = ROOT / "tests" / "data" / "facqa_variants" / f"{variant}.jsonl"
-    out = tmp_path / "report.json"
-    cmd = [sys.executable, "-m", "tanya_sumsel", "eval", "--corpus", str(corpus), "--questions", str(questions)]
-    env = {**os.environ, "TANYA_READER": "learned"}
-    proc = subprocess.run(
-        [*cmd, "--no-strict", "--report", str(out)], capture_output=True, text=True, timeout=1800, env=env
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    report = json.loads(out.read_text())
+    report = learned_report(corpus, questions, ["--no-strict"], tmp_path)
     assert report["n"] == len(questions.read_text("utf-8").splitlines())
     assert report["answer_contains"] >= VARIANT_FLOORS[variant], report["answer_contains"]
 

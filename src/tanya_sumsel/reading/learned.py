@@ -87,7 +87,7 @@ def with_unit(question: str, text: str, start: int, end: int, lang: str = "id") 
     """The span's end, moved past the counted noun a 'berapa <noun>' question names when the text puts it right
     after the number ('Berapa rumah …?' over '412 rumah warga' gives '412 rumah'; the reader often stops at 412).
     An English question names the noun in the glossary's word ('How many houses …?' counts 'rumah')."""
-    asked = re.match(r"\s*berapa\s+(\w+)", reader_words(question, lang), re.I)  # 'brp' is written out there
+    asked = re.match(r"\s*(?:berapa|brp)\s+(\w+)", reader_words(question, lang), re.I)  # 'Brp' is not written out
     if not asked or not re.fullmatch(r"[\d.,]+(?:\s+(?:ribu|juta|miliar|triliun))?", text[start:end]):
         return end
     after = re.match(r"\s+(\w+)", text[end:])

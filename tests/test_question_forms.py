@@ -1,8 +1,9 @@
 """The question as the reader reads it: chat spellings written out, acronyms the way the passages write them, an
-English question with Indonesian question words."""
+English question with Indonesian question words and the glossary's words."""
 
 from __future__ import annotations
 
+from tanya_sumsel.lang.normalize import terms
 from tanya_sumsel.question.forms import as_the_passages_say, in_indonesian_terms, reader_question, written_out
 
 SEED_SENTENCE = "Sekretaris Daerah Sumsel, Dr. Drs. H. Edward Candra, MH, membuka rapat koordinasi di Griya Agung."
@@ -27,7 +28,7 @@ def test_an_acronym_meets_the_passage_s_spelling_both_ways() -> None:
 def test_an_english_question_reads_with_indonesian_question_words() -> None:
     assert in_indonesian_terms("Who is the mayor of Lubuklinggau?") == "siapa wali kota Lubuklinggau?"
     assert in_indonesian_terms("How many houses were flooded in Musi Rawas Utara?") == (
-        "berapa rumah rendam in Musi Rawas Utara?"
+        "berapa rumah rendam di Musi Rawas Utara?"
     )
     assert in_indonesian_terms("Where was the coordination meeting held?") == "di mana rakor gelar?"
     assert in_indonesian_terms("When did Long Bagun flood?") == "kapan Long Bagun banjir?", "a name stays"
@@ -38,3 +39,22 @@ def test_an_english_question_reads_with_indonesian_question_words() -> None:
     assert reader_question("Siapa yang membuka rakor di Griya Agung?", [SEED_SENTENCE]) == (
         "Siapa yang membuka rapat koordinasi di Griya Agung?"
     ), "asked in Indonesian: only the acronym meets the passage's spelling"
+
+
+def test_an_english_question_reads_its_small_words_relatives_and_everyday_words_in_indonesian() -> None:
+    assert in_indonesian_terms("Who is the film director who died in 2001?") == (
+        "siapa film direktur yang meninggal di 2001?"
+    ), "a 'who' after a noun relates"
+    assert in_indonesian_terms("In which city was the port built?") == "di apa kota pelabuhan bangun?"
+    assert in_indonesian_terms("What is the tiger's Latin name?") == "apa harimau Latin nama?", "a possessive"
+    assert in_indonesian_terms("How many lakes are silted up in East Java?") == (
+        "berapa danau silted up di Jawa Timur?"
+    ), "an everyday word and a place named in English order; a word the glossary lacks stays"
+
+
+def test_everyday_english_words_are_glossed_for_search_but_not_capitalised_names_in_indonesian() -> None:
+    assert terms("how many farmers lost their harvest", translate=True) == ["tani", "kalah", "panen"]
+    assert "kalah" not in terms("Siapa sutradara serial televisi Lost?", translate=True), "a title stays as printed"
+    assert "garam" not in terms("Apa isi The Years of Rice and Salt?", translate=True)
+    assert "juara" in terms("Who won the World Championships?", translate=True, english=True), "English title case"
+    assert "gubernur" in terms("Siapa Governor Sumsel?", translate=True), "the trained glossary's titles always"

@@ -40,7 +40,8 @@ from near_miss import near_miss
 from news_negatives import NewsParagraphs
 
 from tanya_sumsel.embedding.e5_convert import ensure_converted
-from tanya_sumsel.lang.normalize import EN_PHRASES, GLOSSARY, terms
+from tanya_sumsel.lang.glossary import EN_PHRASES, GLOSSARY
+from tanya_sumsel.lang.normalize import terms
 from tanya_sumsel.question.forms import in_indonesian_terms
 from tanya_sumsel.settings import Settings
 

@@ -56,7 +56,7 @@ def condense(q: Question, model: BaseChatModel | None) -> tuple[Wording, str]:
             )
             text = str(out.content).strip().strip('"')
             if text and len(text) < 500:
-                return Wording(text), ""
+                return Wording(text, q.lang), ""
         except Exception:  # any model failure falls back to the heuristic
             log.warning("condensing the follow-up failed; using the heuristic", exc_info=True)
     return q.query, q.context

@@ -6,6 +6,10 @@ import re
 from functools import lru_cache
 from itertools import islice
 
+from tanya_sumsel.lang.glossary import GLOSSARY, NEWS_WORDS, translate_phrases
+
+_LOWER_WORD = re.compile(r"\b[a-z]+\b")
+_WORD = re.compile(r"\b[A-Za-z]+\b")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 
 STOPWORDS = frozenset(
@@ -54,146 +58,6 @@ EXPANSIONS: dict[str, str] = {
     "pilkada": "pemilihan kepala daerah",
     "pemda": "pemerintah daerah",
 }
-
-
-# English question words → Indonesian, so English questions still match Indonesian text by keyword.
-GLOSSARY: dict[str, str] = {
-    "governor": "gubernur",
-    "vice": "wakil",
-    "deputy": "wakil",
-    "regent": "bupati",
-    "mayor": "wali kota",
-    "secretary": "sekretaris",
-    "regional": "daerah",
-    "province": "provinsi",
-    "provincial": "provinsi",
-    "government": "pemerintah",
-    "meeting": "rapat",
-    "coordination": "koordinasi",
-    "budget": "anggaran",
-    "year": "tahun",
-    "development": "pembangunan",
-    "south": "selatan",
-    "sumatra": "sumatera",
-    "report": "laporan",
-    "signed": "tandatangan",
-    "signing": "tandatangan",
-    "commitment": "komitmen",
-    "integrity": "integritas",
-    "pact": "pakta",
-    "corruption": "korupsi",
-    "innovation": "inovasi",
-    "public": "publik",
-    "service": "layanan",
-    "services": "layanan",
-    "infrastructure": "infrastruktur",
-    "project": "proyek",
-    "projects": "proyek",
-    "held": "gelar",
-    "head": "kepala",
-    "heads": "kepala",
-    "officials": "pejabat",
-    "official": "pejabat",
-    "target": "target",
-    "targets": "target",
-    "police": "polisi",
-    "fire": "kebakaran",
-    "forest": "hutan",
-    "flood": "banjir",
-    "election": "pemilihan",
-    "city": "kota",
-    "district": "kabupaten",
-    "village": "desa",
-    "school": "sekolah",
-    "hospital": "rumah sakit",
-    "road": "jalan",
-    "president": "presiden",
-    "minister": "menteri",
-    "people": "masyarakat",
-    "economy": "ekonomi",
-    "economic": "ekonomi",
-    "plan": "rencana",
-    "work": "kerja",
-    "program": "program",
-    "programs": "program",
-    "opened": "buka",
-    "open": "buka",
-    "opens": "buka",
-    "house": "rumah",
-    "houses": "rumah",
-    "flooded": "rendam",
-    "families": "keluarga",
-    "family": "keluarga",
-    "evacuated": "ungsi",
-    "passengers": "penumpang",
-    "passenger": "penumpang",
-    "length": "panjang",
-    "long": "panjang",
-    "bridge": "jembatan",
-    "price": "harga",
-    "cost": "biaya",
-    "inflation": "inflasi",
-    "investment": "investasi",
-    "health": "kesehatan",
-    "education": "pendidikan",
-    "students": "mahasiswa",
-    "scholarship": "beasiswa",
-    "athletes": "atlet",
-    "market": "pasar",
-    "kiosks": "kios",
-    "burned": "bakar",
-    "rice": "beras",
-    "rubber": "karet",
-    "cases": "kasus",
-    "dengue": "dbd",
-    "port": "pelabuhan",
-    "chairman": "ketua",
-    "chair": "ketua",
-    "director": "direktur",
-    "inaugurated": "lantik",
-    "sworn": "lantik",
-    "elected": "pilih",
-    "winner": "menang",
-    "fare": "tarif",
-    "ticket": "tiket",
-    "stunting": "stunting",
-    "prevalence": "prevalensi",
-    "agency": "badan",
-    "office": "dinas",
-    "damaged": "rusak",
-    "victims": "korban",
-    "died": "meninggal",
-    "killed": "tewas",
-    "population": "penduduk",
-}
-
-
-# English phrases whose Indonesian word order differs (adjective after noun): translated as a whole, before words.
-# Where Indonesian has an acronym the phrase becomes it, so an English question gets the same terms as its Indonesian
-# twin ('Sumsel' in text and question alike; a spelled-out 'Sumatera Selatan' in the text also yields 'sumsel').
-EN_PHRASES: dict[str, str] = {
-    "south sumatra": "Sumsel",
-    "south sumatera": "Sumsel",
-    "coordination meeting": "rakor",
-    "deputy governor": "Wagub",
-    "vice governor": "Wagub",
-    "acting governor": "penjabat gubernur",
-    "regional secretary": "Sekda",
-    "regional budget": "APBD",
-    "forest fires": "kebakaran hutan",
-    "forest fire": "kebakaran hutan",
-    "health office": "dinas kesehatan",
-    "education office": "dinas pendidikan",
-    "toll road": "jalan tol",
-    "hot spots": "titik api",
-    "hotspots": "titik api",
-}
-_EN_PHRASE = re.compile(r"(?i)\b(" + "|".join(sorted(map(re.escape, EN_PHRASES), key=len, reverse=True)) + r")\b")
-
-
-def translate_phrases(text: str) -> str:
-    """English multi-word phrases replaced by their Indonesian form ('coordination meeting' → 'rapat koordinasi')."""
-    return _EN_PHRASE.sub(lambda m: EN_PHRASES[m.group(1).lower()], text)
 
 
 @lru_cache(maxsize=1)
@@ -268,18 +132,25 @@ def _phrases(use_stem: bool) -> dict[str, list[tuple[tuple[str, ...], str]]]:
     return by_first
 
 
-def terms(text: str, *, use_stem: bool = True, expand: bool = True, translate: bool = False) -> list[str]:
+def terms(
+    text: str, *, use_stem: bool = True, expand: bool = True, translate: bool = False, english: bool = False
+) -> list[str]:
     """Content terms for keyword matching: stopwords dropped, stemmed, and every spelled-out
-    acronym phrase ("Sekretaris Daerah") also emitted as its acronym ("sekda"), so both spellings meet."""
+    acronym phrase ("Sekretaris Daerah") also emitted as its acronym ("sekda"), so both spellings meet.
+    `translate`: English words glossed into Indonesian; `english`: the text is English, capitalised words too."""
     fn = _terms if len(text) <= _CACHED_CHARS else _terms.__wrapped__
-    return list(fn(text, use_stem, expand, translate))
+    return list(fn(text, use_stem, expand, translate, english))
 
 
 @lru_cache(maxsize=_TEXT_CACHE)
-def _terms(text: str, use_stem: bool, expand: bool, translate: bool) -> tuple[str, ...]:
+def _terms(text: str, use_stem: bool, expand: bool, translate: bool, english: bool) -> tuple[str, ...]:
     out: list[str] = []
     if translate:
-        text = translate_phrases(text)
+        # In Indonesian, everyday English words only as typed in lower case: a capitalised one names something
+        # ('serial Lost', 'Rice and Salt'); English title-cases what Indonesian writes in its own words
+        # ('World Athletics Championships' is 'Kejuaraan Dunia Atletik'). The trained glossary's titles always.
+        word = _WORD if english else _LOWER_WORD
+        text = word.sub(lambda m: NEWS_WORDS.get(m.group(0).lower(), m.group(0)), translate_phrases(text))
     for tok in tokens(text):
         if translate and tok in GLOSSARY:
             tok = GLOSSARY[tok]

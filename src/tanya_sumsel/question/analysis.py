@@ -22,6 +22,7 @@ class Wording:
     """One question string as retrieval and reading match it: its type, terms and parse, each derived once."""
 
     text: str
+    lang: str = "id"  # an English question's capitalised words are glossed too ('World Athletics Championships')
 
     @cached_property
     def kind(self) -> str:
@@ -31,7 +32,7 @@ class Wording:
     @cached_property
     def terms(self) -> tuple[str, ...]:
         """Its stemmed content terms, English words glossed into Indonesian, in order."""
-        return tuple(terms(self.text, translate=True))
+        return tuple(terms(self.text, translate=True, english=self.lang == "en"))
 
     @cached_property
     def parsed(self) -> SpanQuestion:
@@ -79,12 +80,12 @@ class Question:
     @cached_property
     def wording(self) -> Wording:
         """The question read against the passages: `standalone`."""
-        return self.alone if self.standalone == self.text else Wording(self.standalone)
+        return self.alone if self.standalone == self.text else Wording(self.standalone, self.lang)
 
     @cached_property
     def alone(self) -> Wording:
         """The question as asked, without what a follow-up carries over: `text`."""
-        return Wording(self.text)
+        return Wording(self.text, self.lang)
 
     @cached_property
     def query(self) -> Wording:
@@ -92,7 +93,7 @@ class Question:
         its context."""
         if not self.context:
             return self.wording
-        return Wording(f"{self.text} {self.context}".strip())
+        return Wording(f"{self.text} {self.context}".strip(), self.lang)
 
 
 def analyse(question: str, lang: str, as_of: dt.date, history: Sequence[tuple[str, str]] = ()) -> Question:

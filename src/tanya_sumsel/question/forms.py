@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from tanya_sumsel.lang.normalize import EXPANSIONS, GLOSSARY, translate_phrases
+from tanya_sumsel.lang.glossary import EN_TO_ID, translate_phrases
+from tanya_sumsel.lang.normalize import EXPANSIONS
 
 # Lower-case chat spellings of Indonesian words (a capitalised 'SP' or 'PD' is an acronym and is left alone)
 CHAT_WORDS: dict[str, str] = {
@@ -83,7 +84,34 @@ _EN_QUESTION = re.compile(
     r"(?i)\b(" + "|".join(sorted(map(re.escape, EN_QUESTION_WORDS), key=len, reverse=True)) + r")(?:['’](?:s|re))?\b"
 )
 # English words Indonesian has no word for in a question ('the mayor of Lubuklinggau' is 'wali kota Lubuklinggau')
-EN_FUNCTION_WORDS = frozenset("is are was were the a an do does did there of".split())
+EN_FUNCTION_WORDS = frozenset("is are was were the a an do does did there of has have had been be".split())
+# English small words Indonesian also writes ('in' is 'di'); a 'who' or 'which' after a noun relates, it does not ask
+EN_SMALL_WORDS: dict[str, str] = {
+    "in": "di",
+    "at": "di",
+    "on": "pada",
+    "to": "ke",
+    "for": "untuk",
+    "from": "dari",
+    "with": "dengan",
+    "and": "dan",
+    "or": "atau",
+    "by": "oleh",
+    "not": "tidak",
+    "now": "sekarang",
+    "currently": "saat ini",
+    "still": "masih",
+    "this": "ini",
+    "these": "ini",
+    "that": "yang",
+}
+_RELATIVE = re.compile(r"(?i)\b([\w,]+) (who|which|that)\b")
+_ASKING_AFTER = frozenset("in at on to for from with by of".split())  # 'In which year', 'From which country'
+
+
+def _related(m: re.Match[str]) -> str:
+    """'the director who died' → 'the director yang died'; a question word after a preposition still asks."""
+    return m.group(0) if m.group(1).lower() in _ASKING_AFTER else f"{m.group(1)} yang"
 
 
 def written_out(question: str) -> str:
@@ -99,12 +127,16 @@ def written_out(question: str) -> str:
 
 def in_indonesian_terms(question: str) -> str:
     """An English question in the words the reader learned: its question words in Indonesian ('How many' →
-    'berapa'), the glossary's lower-case words and phrases translated ('mayor' → 'wali kota'), English function
-    words dropped; names and every other word stay as asked. Only for a question asked in English (the caller
+    'berapa'; a 'who' after a noun 'yang'), the glossary's lower-case words and phrases and the small words
+    translated ('mayor' → 'wali kota', 'in' → 'di'), other function words dropped; names and every other word stay. Only for a question asked in English (the caller
     knows its language: the question is analysed once)."""
-    q = translate_phrases(_EN_QUESTION.sub(lambda m: EN_QUESTION_WORDS[m.group(1).lower()], question))
+    q = translate_phrases(
+        _EN_QUESTION.sub(lambda m: EN_QUESTION_WORDS[m.group(1).lower()], _RELATIVE.sub(_related, question))
+    )
+    q = re.sub(r"(?<=[A-Za-z])['’]s\b", "", q)  # a possessive: 'the tiger's' is 'harimau'
+    q = re.sub(r"^\s*([A-Z][a-z]+)\b", lambda m: EN_SMALL_WORDS.get(m.group(1).lower(), m.group(1)), q)  # 'In which'
     # Only lower-case words: a capitalised one may be a name ('Long Bagun'); question words were replaced above
-    q = re.sub(r"\b[a-z]+\b", lambda m: GLOSSARY.get(m.group(0), m.group(0)), q)
+    q = re.sub(r"\b[a-z]+\b", lambda m: EN_SMALL_WORDS.get(m.group(0)) or EN_TO_ID.get(m.group(0), m.group(0)), q)
     return " ".join(w for w in q.split() if w.lower() not in EN_FUNCTION_WORDS)
 
 

@@ -108,7 +108,9 @@ def compose(
     ranked = rank_sentences(w, passages, context=context, scans=scans)
     if not ranked or ranked[0].score < MIN_CONFIDENCE:
         return Composed(ABSTAIN_TEXT[lang], (), True, 0.0)
-    asked = Wording(f"{w.text} {context}".strip()) if context else w  # a follow-up is about its previous subject too
+    asked = (
+        Wording(f"{w.text} {context}".strip(), w.lang) if context else w
+    )  # a follow-up is about its previous subject too
     subject = question_subject(asked)
     kind = QUANTITIES[subject.quantity][1] if subject.quantity else None
     if kind is not None:  # 'Berapa dana …?': the best sentence holding money (and the rarest term) leads

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tanya_sumsel.lang.normalize import EXPANSIONS, GLOSSARY, STOPWORDS, stem, terms, tokens, translate_phrases
+from tanya_sumsel.lang.glossary import GLOSSARY, translate_phrases
+from tanya_sumsel.lang.normalize import EXPANSIONS, STOPWORDS, stem, terms, tokens
 from tanya_sumsel.lang.vocab import MONTHS
 from tanya_sumsel.question.analysis import Wording, wording
 

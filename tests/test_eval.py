@@ -97,9 +97,9 @@ def test_the_learned_reader_on_the_valid_splits(tmp_path, name: str) -> None:
 
 
 # FacQA valid asked the way people type and in English (tests/data/facqa_variants/), floors a little below what was
-# measured: informal 0.846, English 0.667 (26 of 39; 0.513 before English questions were read with Indonesian
+# measured: informal 0.846, English 0.718 (28 of 39; 0.513 before English questions were read with Indonesian
 # question words, 0.615 before the everyday-news glossary, lang/news_words.txt). The originals answer 0.878 and 0.872.
-VARIANT_FLOORS = {"informal": 0.83, "english": 0.64}
+VARIANT_FLOORS = {"informal": 0.83, "english": 0.69}
 
 
 @pytest.mark.slow

@@ -3,6 +3,7 @@ English question with Indonesian question words and the glossary's words."""
 
 from __future__ import annotations
 
+from tanya_sumsel.lang.glossary import NEWS_WORDS
 from tanya_sumsel.lang.normalize import terms
 from tanya_sumsel.question.forms import as_the_passages_say, in_indonesian_terms, reader_question, written_out
 
@@ -47,6 +48,7 @@ def test_an_english_question_reads_its_small_words_relatives_and_everyday_words_
     ), "a 'who' after a noun relates"
     assert in_indonesian_terms("In which city was the port built?") == "di apa kota pelabuhan bangun?"
     assert in_indonesian_terms("What is the tiger's Latin name?") == "apa harimau Latin nama?", "a possessive"
+    assert in_indonesian_terms("What was sold on Wednesday 1 January 2006?") == "apa jual pada Rabu 1 Januari 2006?"
     assert in_indonesian_terms("How many lakes are silted up in East Java?") == (
         "berapa danau silted up di Jawa Timur?"
     ), "an everyday word and a place named in English order; a word the glossary lacks stays"
@@ -58,3 +60,11 @@ def test_everyday_english_words_are_glossed_for_search_but_not_capitalised_names
     assert "garam" not in terms("Apa isi The Years of Rice and Salt?", translate=True)
     assert "juara" in terms("Who won the World Championships?", translate=True, english=True), "English title case"
     assert "gubernur" in terms("Siapa Governor Sumsel?", translate=True), "the trained glossary's titles always"
+    assert "januari" in terms("What fell in January?", translate=True, english=True), "a month, capitalised"
+
+
+def test_the_everyday_news_words_parse_into_single_word_keys() -> None:
+    assert len(NEWS_WORDS) > 700
+    assert all(key.isalpha() and key.islower() for key in NEWS_WORDS), [k for k in NEWS_WORDS if not k.isalpha()]
+    assert not [v for v in NEWS_WORDS.values() if "=" in v or not v], "a pair split across lines"
+    assert (NEWS_WORDS["born"], NEWS_WORDS["sun"]) == ("lahir", "matahari"), "a domain's first pair after a header"

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from importlib.resources import files
 
+from tanya_sumsel.lang.vocab import MONTH_NAMES
+
 # The words the reader was trained with: `training/train_reader.py` writes its synthetic English questions from this
 # table and `EN_PHRASES` (in reverse), so a documented training command keeps producing the data its model learned
 # from. Widen what is served through `NEWS_WORDS` and `PLACE_PHRASES`, not here.
@@ -123,7 +125,7 @@ GLOSSARY: dict[str, str] = {
 def _pairs(table: str) -> dict[str, str]:
     """'en=id, en=id' pairs (lines starting with '#' name a domain) as a dict."""
     lines = [line for line in table.splitlines() if not line.strip().startswith("#")]
-    items = [item.strip() for item in " ".join(lines).split(",") if item.strip()]
+    items = [item.strip() for item in ",".join(lines).split(",") if item.strip()]
     return {en.strip(): ind.strip() for en, _, ind in (item.partition("=") for item in items)}
 
 
@@ -175,6 +177,18 @@ PLACE_PHRASES: dict[str, str] = {
     "east nusa tenggara": "Nusa Tenggara Timur",
     "sumatran tiger": "harimau Sumatera",
     "national park": "taman nasional",
+}
+
+# Months and weekdays, which English always capitalises: glossed wherever written ('1 January 2006' is '1 Januari 2006')
+_WEEKDAYS = (
+    "Monday Senin Tuesday Selasa Wednesday Rabu Thursday Kamis Friday Jumat Saturday Sabtu Sunday Minggu".split()
+)
+CALENDAR: dict[str, str] = {
+    en.lower(): ind
+    for en, ind in [
+        *zip(MONTH_NAMES["en"], MONTH_NAMES["id"], strict=True),
+        *zip(_WEEKDAYS[::2], _WEEKDAYS[1::2], strict=True),
+    ]
 }
 
 EN_TO_ID: dict[str, str] = NEWS_WORDS | GLOSSARY  # what is served: every word, the trained table's where both have one

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import islice
 
-from tanya_sumsel.lang.glossary import GLOSSARY, NEWS_WORDS, translate_phrases
+from tanya_sumsel.lang.glossary import CALENDAR, GLOSSARY, NEWS_WORDS, translate_phrases
 
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
 _WORD = re.compile(r"\b[A-Za-z]+\b")
@@ -132,6 +132,13 @@ def _phrases(use_stem: bool) -> dict[str, list[tuple[tuple[str, ...], str]]]:
     return by_first
 
 
+def _glossed(english: bool, m: re.Match[str]) -> str:
+    """One word in Indonesian: an everyday word, or in English a capitalised month or weekday ('January')."""
+    word = m.group(0)
+    low = word.lower()
+    return NEWS_WORDS.get(low) or (CALENDAR.get(low) if english and word[0].isupper() else None) or word
+
+
 def terms(
     text: str, *, use_stem: bool = True, expand: bool = True, translate: bool = False, english: bool = False
 ) -> list[str]:
@@ -149,8 +156,7 @@ def _terms(text: str, use_stem: bool, expand: bool, translate: bool, english: bo
         # In Indonesian, everyday English words only as typed in lower case: a capitalised one names something
         # ('serial Lost', 'Rice and Salt'); English title-cases what Indonesian writes in its own words
         # ('World Athletics Championships' is 'Kejuaraan Dunia Atletik'). The trained glossary's titles always.
-        word = _WORD if english else _LOWER_WORD
-        text = word.sub(lambda m: NEWS_WORDS.get(m.group(0).lower(), m.group(0)), translate_phrases(text))
+        text = (_WORD if english else _LOWER_WORD).sub(partial(_glossed, english), translate_phrases(text))
     for tok in tokens(text):
         if translate and tok in GLOSSARY:
             tok = GLOSSARY[tok]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from tanya_sumsel.lang.glossary import EN_TO_ID, translate_phrases
+from tanya_sumsel.lang.glossary import CALENDAR, EN_TO_ID, translate_phrases
 from tanya_sumsel.lang.normalize import EXPANSIONS
 
 # Lower-case chat spellings of Indonesian words (a capitalised 'SP' or 'PD' is an acronym and is left alone)
@@ -135,6 +135,7 @@ def in_indonesian_terms(question: str) -> str:
     )
     q = re.sub(r"(?<=[A-Za-z])['’]s\b", "", q)  # a possessive: 'the tiger's' is 'harimau'
     q = re.sub(r"^\s*([A-Z][a-z]+)\b", lambda m: EN_SMALL_WORDS.get(m.group(1).lower(), m.group(1)), q)  # 'In which'
+    q = re.sub(r"\b[A-Z][a-z]+\b", lambda m: CALENDAR.get(m.group(0).lower(), m.group(0)), q)
     # Only lower-case words: a capitalised one may be a name ('Long Bagun'); question words were replaced above
     q = re.sub(r"\b[a-z]+\b", lambda m: EN_SMALL_WORDS.get(m.group(0)) or EN_TO_ID.get(m.group(0), m.group(0)), q)
     return " ".join(w for w in q.split() if w.lower() not in EN_FUNCTION_WORDS)

@@ -50,8 +50,10 @@ def test_an_english_question_reads_its_small_words_relatives_and_everyday_words_
     assert in_indonesian_terms("What is the tiger's Latin name?") == "apa harimau Latin nama?", "a possessive"
     assert in_indonesian_terms("What was sold on Wednesday 1 January 2006?") == "apa jual pada Rabu 1 Januari 2006?"
     assert in_indonesian_terms("How many lakes are silted up in East Java?") == (
-        "berapa danau silted up di Jawa Timur?"
-    ), "an everyday word and a place named in English order; a word the glossary lacks stays"
+        "berapa danau silted di Jawa Timur?"
+    ), "an everyday word and a place named in English order; a word the glossary lacks stays, a particle goes"
+    assert in_indonesian_terms("How long is the Musi VI bridge?") == "berapa panjang Musi VI jembatan?", "a length"
+    assert in_indonesian_terms("How long did the meeting take?") == "berapa lama rapat take?", "a duration"
 
 
 def test_everyday_english_words_are_glossed_for_search_but_not_capitalised_names_in_indonesian() -> None:

@@ -59,6 +59,8 @@ _WORD = re.compile(r"[A-Za-z0-9]+")
 # question reads better with them (FacQA valid's 39 English variants: 0.513 -> 0.615 with the glossary and the
 # dropped function words below; the question word alone 0.462, the original appended in brackets 0.538)
 EN_QUESTION_WORDS: dict[str, str] = {
+    "how long is": "berapa panjang",  # a length ('How long is the bridge?'); 'How long did it take' is a duration
+    "how long are": "berapa panjang",
     "how many": "berapa",
     "how much": "berapa",
     "how long": "berapa lama",
@@ -84,7 +86,7 @@ _EN_QUESTION = re.compile(
     r"(?i)\b(" + "|".join(sorted(map(re.escape, EN_QUESTION_WORDS), key=len, reverse=True)) + r")(?:['’](?:s|re))?\b"
 )
 # English words Indonesian has no word for in a question ('the mayor of Lubuklinggau' is 'wali kota Lubuklinggau')
-EN_FUNCTION_WORDS = frozenset("is are was were the a an do does did there of has have had been be".split())
+EN_FUNCTION_WORDS = frozenset("is are was were the a an do does did there of has have had been be up down out".split())
 # English small words Indonesian also writes ('in' is 'di'); a 'who' or 'which' after a noun relates, it does not ask
 EN_SMALL_WORDS: dict[str, str] = {
     "in": "di",

@@ -8,9 +8,10 @@ from importlib.resources import files
 
 from tanya_sumsel.lang.vocab import MONTH_NAMES
 
-# The words the reader was trained with: `training/train_reader.py` writes its synthetic English questions from this
-# table and `EN_PHRASES` (in reverse), so a documented training command keeps producing the data its model learned
-# from. Widen what is served through `NEWS_WORDS` and `PLACE_PHRASES`, not here.
+# The words reader v2 was trained with: `training/train_reader.py --english` writes its synthetic code-mixed English
+# questions from this table and `EN_PHRASES` (in reverse), so v2's documented command keeps producing the data it
+# learned from; widen what is served through `NEWS_WORDS` and `NEWS_PHRASES`, not here. (The hand-written English
+# of `--english-file` is worded as served, `question.forms.in_indonesian_terms`.)
 GLOSSARY: dict[str, str] = {
     "governor": "gubernur",
     "vice": "wakil",
@@ -129,11 +130,11 @@ def _pairs(table: str) -> dict[str, str]:
     return {en.strip(): ind.strip() for en, _, ind in (item.partition("=") for item in items)}
 
 
-# Everyday news words in English (lang/news_words.txt), by domain, each to the Indonesian word an article uses (its root where the article
-# inflects it: 'arrested' -> 'tangkap' meets 'ditangkap' once stemmed). Left out: words Indonesian news itself prints
-# in English, often inside names ('University', 'Group', 'International', 'Energy' appear 20+ times in the 5,000
-# CLICK-ID articles), since every question's terms are translated and the passage keeps the word as printed; and
-# words that are also Indonesian ('sang', 'area').
+# Everyday news words in English (lang/news_words.txt), by domain, each to the Indonesian word an article uses (its
+# root where the article inflects it: 'arrested' -> 'tangkap' meets 'ditangkap' once stemmed). Left out: words
+# Indonesian news itself prints in English, often inside names ('University', 'Group', 'International', 'Energy'
+# appear 20+ times in the 5,000 CLICK-ID articles), since an English question's terms are translated and the passage
+# keeps the word as printed; and words that are also Indonesian ('sang', 'area').
 NEWS_WORDS: dict[str, str] = _pairs(files("tanya_sumsel.lang").joinpath("news_words.txt").read_text(encoding="utf-8"))
 
 # English phrases whose Indonesian word order differs (adjective after noun): translated as a whole, before words.
@@ -157,8 +158,8 @@ EN_PHRASES: dict[str, str] = {
     "hotspots": "titik api",
 }
 
-# Indonesian place names English puts in the other order ('East Java' is 'Jawa Timur').
-PLACE_PHRASES: dict[str, str] = {
+# Place names and noun phrases English puts in the other order ('East Java' is 'Jawa Timur').
+NEWS_PHRASES: dict[str, str] = {
     "east java": "Jawa Timur",
     "west java": "Jawa Barat",
     "central java": "Jawa Tengah",
@@ -192,7 +193,7 @@ CALENDAR: dict[str, str] = {
 }
 
 EN_TO_ID: dict[str, str] = NEWS_WORDS | GLOSSARY  # what is served: every word, the trained table's where both have one
-_PHRASES = EN_PHRASES | PLACE_PHRASES
+_PHRASES = EN_PHRASES | NEWS_PHRASES
 _EN_PHRASE = re.compile(r"(?i)\b(" + "|".join(sorted(map(re.escape, _PHRASES), key=len, reverse=True)) + r")\b")
 
 

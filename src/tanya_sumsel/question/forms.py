@@ -130,8 +130,8 @@ def written_out(question: str) -> str:
 def in_indonesian_terms(question: str) -> str:
     """An English question in the words the reader learned: its question words in Indonesian ('How many' →
     'berapa'; a 'who' after a noun 'yang'), the glossary's lower-case words and phrases and the small words
-    translated ('mayor' → 'wali kota', 'in' → 'di'), other function words dropped; names and every other word stay. Only for a question asked in English (the caller
-    knows its language: the question is analysed once)."""
+    translated ('mayor' → 'wali kota', 'in' → 'di'), other function words dropped; names and every other word stay.
+    Only for a question asked in English (the caller knows its language: the question is analysed once)."""
     q = translate_phrases(
         _EN_QUESTION.sub(lambda m: EN_QUESTION_WORDS[m.group(1).lower()], _RELATIVE.sub(_related, question))
     )

@@ -161,7 +161,7 @@ def test_builds_killed_at_random_points_keep_the_previous_index_and_resume(fresh
     first = build_index(fresh, embedder=embedder)
     before = current_generation(fresh.index_dir)
     records = [json.loads(x) for f in (DATA, ROOT / "tests" / "data" / "dated") for x in open(f / "articles.jsonl")]
-    for copy in range(5):  # ~500 chunks: more than ten short runs can finish, even on an idle machine
+    for copy in range(5):  # ~500 chunks: more than the ten runs below embed before their kills (at most ~40 each)
         for r in records:
             r = {**r, "id": f"{r['id']}-{copy}", "text": f"{r['text']} (Salinan arsip {copy}.)"}
             (fresh.corpus_dir / f"{r['id']}.jsonl").write_text(json.dumps(r) + "\n", encoding="utf-8")
@@ -185,13 +185,18 @@ def test_builds_killed_at_random_points_keep_the_previous_index_and_resume(fresh
 
     for run in range(10):
         proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # Kill points are counted in embedded chunks, not seconds: a machine with many fast cores embeds the whole
+        # corpus within a second, so a kill timed in seconds can land after the build has published (it did in CI).
         if run % 4 == 0:  # killed while starting up, before anything is embedded
-            time.sleep(rng.uniform(0.2, 2.0))
-        else:  # killed at a random moment once embedding is under way
+            deadline = time.time() + rng.uniform(0.2, 2.0)
+            while time.time() < deadline and in_cache() <= cached[-1] and proc.poll() is None:
+                time.sleep(0.01)
+        else:  # killed at a random moment once embedding is under way, at most ~40 chunks into this run
+            target = cached[-1] + rng.randint(1, 40)
             deadline = time.time() + 120
-            while in_cache() <= cached[-1] and time.time() < deadline and proc.poll() is None:
-                time.sleep(0.1)
-            time.sleep(rng.uniform(0.0, 0.8))
+            while in_cache() < target and time.time() < deadline and proc.poll() is None:
+                time.sleep(0.01)
+            time.sleep(rng.uniform(0.0, 0.03))  # somewhere inside the next batch
         assert proc.poll() is None, "a run finished before it was killed: give the test a larger corpus"
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)

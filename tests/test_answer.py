@@ -12,7 +12,9 @@ FOUNDING = [
     ("Siapa Sekretaris Daerah Sumsel?", "Edward Candra"),
     ("Siapa Sekda Sumsel?", "Edward Candra"),
     ("Kapan rapat koordinasi Pemprov Sumsel digelar?", "21/1/2026"),
-    ("Di mana rakor digelar?", "Griya Agung"),
+    pytest.param(  # the 7-bit graph reads it at -4.3 (float weights -2.3), past where the rules may second it (-4)
+        "Di mana rakor digelar?", "Griya Agung", marks=pytest.mark.xfail(strict=True, reason=MISSES)
+    ),
     ("Siapa Wakil Gubernur Sumsel?", "Cik Ujang"),
     ("Apa yang ditandatangani oleh kepala OPD?", "penandatanganan komitmen kerja"),
     ("Proyek besar apa yang disebut gubernur?", "Tanjung Carat"),

@@ -98,3 +98,24 @@ def test_ask_and_the_ui_servers_never_load_torch(built: Settings, tmp_path: Path
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+
+
+def test_int8_weights_fit_seven_bits_so_every_cpu_computes_the_same() -> None:
+    """Without VNNI, onnxruntime sums pairs of uint8 x int8 products in a saturating int16; 8-bit weights overflow it
+    (an AVX2-only CPU answered differently from an AVX-512 VNNI one). 7-bit weights cannot: 2 x 255 x 64 < 32,768."""
+    import onnx
+    from onnx import numpy_helper
+
+    from tanya_sumsel.embedding.e5_convert import converted_folder
+    from tanya_sumsel.embedding.onnx_build import ensure_int8
+    from tanya_sumsel.reading.export import ensure_reader
+
+    model_dir = converted_folder(Settings.from_env().cache_dir / "models")
+    for graph in (ensure_int8(model_dir) / "model.onnx", ensure_reader(model_dir) / "reader.onnx"):
+        weights = [
+            numpy_helper.to_array(t)
+            for t in onnx.load(str(graph)).graph.initializer
+            if t.data_type == onnx.TensorProto.INT8
+        ]
+        assert len(weights) > 50, graph  # every layer's projections are int8
+        assert all(int(np.abs(w.astype(np.int32)).max()) <= 64 for w in weights), graph

@@ -62,8 +62,10 @@ def test_facqa_valid_split_meets_regression_thresholds(tmp_path) -> None:
 
 
 # The learned reader (the default) on both valid splits, floors a little below what reader v2 with the rules'
-# agreement measured (docs/evaluation.md): FacQA valid 0.878 / F1 0.768 / strict declined 0.711 / abstain 0.048;
-# IDK-MRC valid 0.796 / false abstention 0.110 / unanswerable declined (abstain_accuracy) 0.764
+# agreement measured (docs/evaluation.md), with the 7-bit graphs that every CPU computes alike: FacQA valid 0.878 /
+# F1 0.764 / strict declined 0.707 / abstain 0.055; IDK-MRC valid 0.793 / false abstention 0.118 / unanswerable
+# declined (abstain_accuracy) 0.780. (The 8-bit graphs read 0.796 / 0.110 / 0.764 on an AVX-512 VNNI CPU and
+# 0.788 / 0.131 / 0.756 on an AVX2-only one, which failed this test.)
 READER_GUARDS = {
     "facqa-dev": (
         ["--ids", VALID],
@@ -97,9 +99,10 @@ def test_the_learned_reader_on_the_valid_splits(tmp_path, name: str) -> None:
 
 
 # FacQA valid asked the way people type and in English (tests/data/facqa_variants/), floors a little below what was
-# measured: informal 0.846, English 0.718 (28 of 39; 0.513 before English questions were read with Indonesian
-# question words, 0.615 before the everyday-news glossary, lang/news_words.txt). The originals answer 0.878 and 0.872.
-VARIANT_FLOORS = {"informal": 0.83, "english": 0.69}
+# measured: informal 0.842, English 0.692 (27 of 39; 0.513 before English questions were read with Indonesian
+# question words, 0.615 before the everyday-news glossary, lang/news_words.txt; 0.718 with the 8-bit graphs on a
+# VNNI CPU). The originals answer 0.878 and 0.872.
+VARIANT_FLOORS = {"informal": 0.83, "english": 0.66}
 
 
 @pytest.mark.slow

@@ -27,7 +27,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EXPORT_VERSION = 4  # bump when the exported graph or its quantization changes, so caches are regenerated
+EXPORT_VERSION = 5  # bump when the exported graph or its quantization changes, so caches are regenerated (5: 7-bit)
+# Weights quantized to 7 bits ([-64, 64]), so every x86 CPU computes the same integers. onnxruntime multiplies
+# uint8 activations by int8 weights; without VNNI (AVX2, AVX-512 without VNNI) it sums each pair of products into
+# an int16 that saturates past 32,767, which 8-bit weights reach (2 x 255 x 127). With 8-bit weights the reader
+# answered IDK-MRC valid 0.788 with false abstention 0.131 on an AVX2-only EPYC, 0.796 / 0.110 on an AVX-512 VNNI
+# one. With 7 bits a pair stays below 32,640 on every CPU: 0.793 / 0.118 anywhere (recalibrated); passage vectors'
+# cosine with the float graph on the AVX2 machine 0.99883 (8-bit there: 0.99853). uint8 weights avoid it too, but
+# onnxruntime's VNNI and AMX kernels take int8 weights only (docs/architecture.md, the same answers on every CPU).
+SAME_ON_EVERY_CPU = {"reduce_range": True}
 PROMPTS = {"query": "query: ", "document": "passage: "}
 # Texts arrive sorted by length; small batches pad least and stay in cache: 8 gave 41 chunks/s, 16 gave 37, 32
 # gave 27 on 2 cores (CLICK-ID chunks)
@@ -84,6 +92,7 @@ def ensure_int8(model_dir: Path) -> Path:
                 # the fused attention's QKV projection too; the embedding table stays float (int8 costs accuracy)
                 op_types_to_quantize=["MatMul", "Attention"],
                 nodes_to_exclude=keep_float,
+                **SAME_ON_EVERY_CPU,
                 # the fused ops' outputs have no inferred type; they are all float
                 extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
             )

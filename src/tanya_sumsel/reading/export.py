@@ -16,11 +16,13 @@ from pathlib import Path
 
 from tanya_sumsel.embedding.e5_convert import e5_source, written_whole
 from tanya_sumsel.embedding.export_quiet import quiet_export
+from tanya_sumsel.embedding.onnx_build import SAME_ON_EVERY_CPU
 from tanya_sumsel.errors import ModelFileError
 
 log = logging.getLogger(__name__)
 
-EXPORT_VERSION = 1  # bump when the exported graph or its quantization changes
+# bump when the exported graph or its quantization changes (2: 7-bit weights, onnx_build.SAME_ON_EVERY_CPU)
+EXPORT_VERSION = 2
 SHIPPED = Path(__file__).resolve().parent / "model"
 
 
@@ -57,6 +59,7 @@ def ensure_reader(model_dir: Path) -> Path:
             weight_type=QuantType.QInt8,
             per_channel=True,
             op_types_to_quantize=["MatMul"],
+            **SAME_ON_EVERY_CPU,
         )
         (tmp / "reader-fp32.onnx").unlink()
         (tmp / "reader.json").write_text(json.dumps({**record, "weights_sha256": digest}), encoding="utf-8")

@@ -88,7 +88,6 @@ def test_int8_graph_agrees_with_the_trained_torch_weights(learned: Settings) -> 
 
     from tanya_sumsel.embedding.e5_convert import ensure_converted
     from tanya_sumsel.reading.export import shipped
-    from tanya_sumsel.reading.reader import QUESTION_TOKENS
 
     reader = load_reader(learned)
     assert reader is not None
@@ -104,29 +103,34 @@ def test_int8_graph_agrees_with_the_trained_torch_weights(learned: Settings) -> 
     text = (learned.corpus_dir / "000_4166e72e5cd7cb12.txt").read_text(encoding="utf-8")
     article = Passage(1, 1.0, 0, "a", "", None, None, None, None, text, 0, len(text))
     windows = [Window(article, a, min(len(text), a + 600)) for a in range(0, len(text) - 200, 500)]
-    drift, same, answered = [], [], []
+    drift, same, answered, correlation = [], [], [], []
     for question in (
         "Siapa Sekretaris Daerah Sumsel?",
         "Di mana rakor digelar?",
         "Kapan rakor Pemprov Sumsel digelar?",
     ):
         ours = reader._spans(question, windows)
-        q = reader.tokenizer.encode(question)[:QUESTION_TOKENS]
-        for w, (margin, a, b) in zip(windows, ours, strict=True):
-            pieces = reader.tokenizer.pieces_with_offsets(text[w.start : w.end])[: reader.max_len - len(q) - 2]
-            ids = torch.tensor([[*q, 2, *(i for i, _, _ in pieces), 2]])
+        rows, offsets, first = reader.rows(question, windows)  # what the int8 graph read, fed to torch as ids
+        for w, (margin, a, b), ids, spans in zip(windows, ours, rows, offsets, strict=True):
             with torch.no_grad():
-                logits = head(base(input_ids=ids).last_hidden_state)[0].numpy()
-            offsets = [(w.start + x, w.start + y) for _, x, y in pieces]
-            theirs = reader._decode(w, logits[:, 0], logits[:, 1], len(q) + 1, offsets)
+                logits = head(base(input_ids=torch.tensor([ids])).last_hidden_state)[0].numpy()
+            theirs = reader._decode(w, logits[:, 0], logits[:, 1], first, spans)
+            feeds = {
+                "words": reader.words[np.array([ids])].astype(np.float32),
+                "mask": np.ones((1, len(ids)), np.int64),
+            }
+            for k, int8 in enumerate(reader.session.run(None, feeds)):  # start, then end logits
+                correlation.append(np.corrcoef(int8[0], logits[:, k])[0, 1])
             drift.append(abs(margin - theirs[0]))
             same.append((a, b) == theirs[1:])
             if theirs[0] >= reader.threshold:  # where the float model answers, the int8 graph quotes the same words
-                answered.append(text[a or 0 : b or 0] == text[theirs[1] : theirs[2]])
+                answered.append((a, b) == theirs[1:])
     # Measured with the shipped 7-bit graph (reading/export.py): mean drift 0.61, the same span in 17 of 21 windows,
-    # the same words in the 3 the float model answers (143 news windows of the written sets: 0.69, 81%). The
+    # the same words in the 3 the float model answers (143 news windows of the written sets: 0.69, 81%), logits'
+    # correlation 0.996 on average (0.980 in the worst window; one window with 8-bit weights gave > 0.99). The
     # threshold is calibrated on the int8 graph the product runs (training/calibrate_reader.py), not on float figures.
     assert np.mean(drift) < 0.8 and np.mean(same) >= 0.7 and answered and all(answered), (drift, same, answered)
+    assert np.mean(correlation) > 0.99, correlation
 
 
 def test_spans_are_the_exact_characters_of_the_passage(learned: Settings) -> None:

@@ -113,10 +113,9 @@ class LearnedReader:
             for w, (m, a, b) in zip(windows, map(known.__getitem__, keys), strict=True)
         ]
 
-    def _spans(self, question: str, windows: list[Window]) -> list[Span]:
-        """Per window, read together in one batch: the best span's margin over "no answer" and its offsets."""
-        if not windows:
-            return []
+    def rows(self, question: str, windows: list[Window]) -> tuple[list[list[int]], list[list[tuple[int, int]]], int]:
+        """What the graph reads per window: token ids (question, EOS, passage pieces, EOS), each passage piece's
+        character offsets in `passage.text`, and the index of the passage's first token."""
         q = self.tokenizer.encode(question)[:QUESTION_TOKENS]
         q = [*q[:-1], EOS] if q[-1] != EOS else q
         rows, spans = [], []
@@ -125,6 +124,13 @@ class LearnedReader:
             pieces = pieces[: self.max_len - len(q) - 2]
             rows.append([*q, EOS, *(i for i, _, _ in pieces), EOS])
             spans.append([(w.start + a, w.start + b) for _, a, b in pieces])
+        return rows, spans, len(q) + 1
+
+    def _spans(self, question: str, windows: list[Window]) -> list[Span]:
+        """Per window, read together in one batch: the best span's margin over "no answer" and its offsets."""
+        if not windows:
+            return []
+        rows, spans, first = self.rows(question, windows)
         width = max(map(len, rows))
         ids = np.full((len(rows), width), 1, dtype=np.int64)
         mask = np.zeros((len(rows), width), dtype=np.int64)
@@ -133,7 +139,6 @@ class LearnedReader:
         feeds = {"words": self.words[ids].astype(np.float32), "mask": mask}
         with self._lock:
             starts, ends = self.session.run(None, feeds)
-        first = len(q) + 1  # the passage's first token
         return [self._decode(w, starts[r], ends[r], first, spans[r]) for r, w in enumerate(windows)]
 
     def _decode(self, w: Window, s: np.ndarray, e: np.ndarray, first: int, offsets: list[tuple[int, int]]) -> Span:
